@@ -1,0 +1,65 @@
+"""The only module that reads environment variables.
+
+Settings modules import the typed values from here, so what the site can be
+configured with is listed in one place (and mirrored in `.env.example`).
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class MissingSetting(RuntimeError):
+    """A setting that production cannot run without is absent."""
+
+
+def _get(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = _get(name)
+    if value is None:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str]:
+    value = _get(name, "") or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+SECRET_KEY = _get("SECRET_KEY")
+DEBUG = _bool("DEBUG", False)
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+DATABASE_URL = _get("DATABASE_URL")
+REDIS_URL = _get("REDIS_URL")
+# A separate secret for keyed hashes of voters and codes, so rotating the
+# session secret does not unlink ballots from their voters.
+HASH_SECRET = _get("HASH_SECRET")
+EMAIL_HOST = _get("EMAIL_HOST")
+EMAIL_PORT = int(_get("EMAIL_PORT", "587") or "587")
+EMAIL_HOST_USER = _get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = _get("DEFAULT_FROM_EMAIL", "Wijkplein <noreply@wijkplein.local>")
+SITE_URL = _get("SITE_URL", "http://127.0.0.1:8000")
+MEDIA_ROOT = _get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+STATIC_ROOT = _get("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
+PRIVATE_MEDIA_ROOT = _get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
+SQLITE_PATH = _get("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
+MUNICIPALITY_NAME = _get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
+
+
+def require(name: str, value: object) -> None:
+    """Refuse to start when a setting production needs is missing."""
+    if value in (None, "", []):
+        raise MissingSetting(
+            f"{name} must be set in the environment for production (see .env.example)."
+        )

@@ -1,0 +1,41 @@
+"""Production: refuses to start without its secrets; HTTPS only; tasks via a worker."""
+
+from config import env
+
+from .base import *  # noqa: F403
+
+env.require("SECRET_KEY", env.SECRET_KEY)
+env.require("ALLOWED_HOSTS", env.ALLOWED_HOSTS)
+env.require("DATABASE_URL", env.DATABASE_URL)
+
+DEBUG = False
+SECRET_KEY = env.SECRET_KEY
+ALLOWED_HOSTS = env.ALLOWED_HOSTS
+HASH_SECRET = env.HASH_SECRET or env.SECRET_KEY
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.SECURE_SSL_REDIRECT
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Background work runs in the `db_worker` process (see docker-compose.yml).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+if env.EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.EMAIL_HOST
+    EMAIL_PORT = env.EMAIL_PORT
+    EMAIL_HOST_USER = env.EMAIL_HOST_USER
+    EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+    EMAIL_USE_TLS = env.EMAIL_USE_TLS
+
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+WIJKPLEIN_ENV = "production"

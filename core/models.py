@@ -1,0 +1,324 @@
+"""What every app shares: users, wijken, resident profiles, roles and residency codes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}([A-Z]{2})?$")
+
+
+def normalize_postcode(value: str) -> str:
+    """Return a postcode in its stored form: digits and capitals without spaces."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_postcode(value: str) -> None:
+    """Accept a full Dutch postcode (1234AB)."""
+    if not re.fullmatch(r"[1-9][0-9]{3}[A-Z]{2}", normalize_postcode(value)):
+        raise ValidationError(
+            _("Enter a Dutch postcode, four digits and two letters, such as 6441 AB."),
+            code="invalid_postcode",
+        )
+
+
+class UserManager(BaseUserManager["User"]):
+    """Creates users identified by their e-mail address."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account, identified by e-mail address; there are no usernames."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.display_name if profile and profile.display_name else self.email
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class Wijk(models.Model):
+    """A neighbourhood that Wijkplein serves, with the postcodes that belong to it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WijkPostcode(models.Model):
+    """A postcode area (4 digits) or a single postcode (6 characters) that lies in a wijk."""
+
+    wijk = models.ForeignKey(Wijk, on_delete=models.CASCADE, related_name="postcodes")
+    code = models.CharField(
+        _("postcode"),
+        max_length=6,
+        unique=True,
+        help_text=_("Four digits for a whole area (6441) or six characters for an exception."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wijk postcode")
+        verbose_name_plural = _("wijk postcodes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[1-9][0-9]{3}([A-Z]{2})?$"),
+                name="wijkpostcode_code_format",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        self.code = normalize_postcode(self.code)
+        if not POSTCODE_RE.fullmatch(self.code):
+            raise ValidationError(
+                {"code": _("Use four digits (6441) or four digits and two letters (6441AB).")}
+            )
+
+
+class ResidencyStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Not verified")
+    SELF_DECLARED = "self_declared", _("Self-declared")
+    VERIFIED = "verified", _("Verified")
+
+
+class VerificationMethod(models.TextChoices):
+    LETTER_CODE = "letter_code", _("Letter code")
+    STAFF = "staff", _("By council staff")
+
+
+class Profile(models.Model):
+    """A resident's own details; postcode and house number determine the wijk."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=80)
+    postcode = models.CharField(_("postcode"), max_length=6)
+    house_number = models.CharField(_("house number"), max_length=10)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    wijk = models.ForeignKey(
+        Wijk, on_delete=models.PROTECT, null=True, blank=True, related_name="residents"
+    )
+    residency_status = models.CharField(
+        _("residency"),
+        max_length=20,
+        choices=ResidencyStatus.choices,
+        default=ResidencyStatus.UNVERIFIED,
+    )
+    verification_method = models.CharField(
+        _("verified by means of"), max_length=20, choices=VerificationMethod.choices, blank=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resident profile")
+        verbose_name_plural = _("resident profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(residency_status__in=ResidencyStatus.values),
+                name="profile_residency_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(residency_status="verified") | Q(verified_at__isnull=False),
+                name="profile_verified_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.residency_status == ResidencyStatus.VERIFIED
+
+    @property
+    def address_label(self) -> str:
+        return f"{self.postcode[:4]} {self.postcode[4:]} {self.house_number}".strip()
+
+    def age_in(self, year: int) -> int | None:
+        """Age reached during the given year, if the birth year is known."""
+        return None if self.birth_year is None else year - self.birth_year
+
+    def clean(self) -> None:
+        current = timezone.now().year
+        if self.birth_year is not None and not (current - 120 <= self.birth_year <= current):
+            raise ValidationError({"birth_year": _("Enter a birth year such as 1984.")})
+
+
+class WijkCoordinator(models.Model):
+    """A council staff member who coordinates the work in a wijk."""
+
+    wijk = models.ForeignKey(Wijk, on_delete=models.CASCADE, related_name="coordinators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinated_wijken"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("wijk coordinator")
+        verbose_name_plural = _("wijk coordinators")
+        constraints = [
+            models.UniqueConstraint(fields=["wijk", "user"], name="unique_coordinator_per_wijk")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.wijk})"
+
+
+class PanelMembershipQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date | None = None) -> PanelMembershipQuerySet:
+        """Memberships whose term includes the given day (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(term_start__lte=day).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day)
+        )
+
+
+class PanelMembership(models.Model):
+    """A resident's seat on a wijkpanel for a term; the chair writes the panel's advice."""
+
+    wijk = models.ForeignKey(Wijk, on_delete=models.CASCADE, related_name="panel_memberships")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_memberships"
+    )
+    term_start = models.DateField(_("start of term"))
+    term_end = models.DateField(_("end of term"), null=True, blank=True)
+    is_chair = models.BooleanField(_("chair"), default=False)
+    history = HistoricalRecords()
+
+    objects = PanelMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["wijk", "-is_chair", "term_start"]
+        verbose_name = _("wijkpanel membership")
+        verbose_name_plural = _("wijkpanel memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="panelmembership_term_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.wijk}"
+
+    def clean(self) -> None:
+        if self.term_end and self.term_start and self.term_end < self.term_start:
+            raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+    def is_active_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.term_start <= day and (self.term_end is None or self.term_end >= day)
+
+
+class ResidencyCodeBatch(models.Model):
+    """A set of one-time letter codes for addresses in a wijk; downloadable only once."""
+
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="code_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("batch of residency codes")
+        verbose_name_plural = _("batches of residency codes")
+
+    def __str__(self) -> str:
+        return f"{self.wijk} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ResidencyCode(models.Model):
+    """One letter code for one address; stored as a selector and a salted, keyed hash."""
+
+    batch = models.ForeignKey(ResidencyCodeBatch, on_delete=models.CASCADE, related_name="codes")
+    # The selector finds the row; the rest of the code is only kept as a hash.
+    selector = models.CharField(max_length=8, unique=True)
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.CharField(_("house number"), max_length=10)
+    postcode = models.CharField(_("postcode"), max_length=6)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["salt", "digest"])
+
+    class Meta:
+        verbose_name = _("residency code")
+        verbose_name_plural = _("residency codes")
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode}"

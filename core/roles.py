@@ -1,0 +1,3 @@
+"""Names of the site-wide roles (Groups created by a data migration)."""
+
+COUNCIL_STAFF = "Gemeentemedewerkers"

@@ -1,0 +1,314 @@
+"""Every state change of core: profiles, residency verification, letter codes.
+
+Services take the acting user (never the request), check the permission
+themselves, validate, save with a change reason for the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import codes
+from core.models import (
+    Profile,
+    ResidencyCode,
+    ResidencyCodeBatch,
+    ResidencyStatus,
+    User,
+    VerificationMethod,
+    Wijk,
+    normalize_postcode,
+    validate_postcode,
+)
+from core.selectors import wijk_for_postcode
+
+
+def _save(instance, *, actor: User | None, reason: str) -> None:
+    """Validate and save an audited object, recording who did it and why."""
+    instance.full_clean()
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.save()
+
+
+def _wijk_or_error(postcode: str) -> Wijk:
+    wijk = wijk_for_postcode(postcode=postcode)
+    if wijk is None:
+        raise ValidationError(
+            {
+                "postcode": _(
+                    "This postcode does not belong to a wijk that Wijkplein serves. "
+                    "Check the postcode, or contact the municipality."
+                )
+            },
+            code="unknown_postcode",
+        )
+    return wijk
+
+
+def normalize_house_number(value: str) -> str:
+    """House number with its addition, upper case and without spaces (12A, 7-2)."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def profile_create(
+    *,
+    user: User,
+    display_name: str,
+    postcode: str,
+    house_number: str,
+    birth_year: int | None = None,
+    declares_residency: bool = False,
+) -> Profile:
+    """Create the resident profile at sign-up; the postcode must lie in a served wijk."""
+    postcode = normalize_postcode(postcode)
+    validate_postcode(postcode)
+    profile = Profile(
+        user=user,
+        display_name=display_name.strip(),
+        postcode=postcode,
+        house_number=normalize_house_number(house_number),
+        birth_year=birth_year,
+        wijk=_wijk_or_error(postcode),
+        residency_status=(
+            ResidencyStatus.SELF_DECLARED if declares_residency else ResidencyStatus.UNVERIFIED
+        ),
+    )
+    _save(profile, actor=user, reason=_("Account created"))
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    actor: User,
+    profile: Profile,
+    display_name: str,
+    postcode: str,
+    house_number: str,
+    birth_year: int | None,
+    declares_residency: bool,
+) -> Profile:
+    """Change one's own details; a new address drops an earlier verification."""
+    if actor.pk != profile.user_id:
+        raise PermissionDenied(_("You can only change your own details."))
+    profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    postcode = normalize_postcode(postcode)
+    validate_postcode(postcode)
+    house_number = normalize_house_number(house_number)
+    moved = (postcode, house_number) != (profile.postcode, profile.house_number)
+    profile.display_name = display_name.strip()
+    profile.birth_year = birth_year
+    reason = _("Details changed")
+    if moved:
+        profile.postcode = postcode
+        profile.house_number = house_number
+        profile.wijk = _wijk_or_error(postcode)
+        profile.residency_status = ResidencyStatus.UNVERIFIED
+        profile.verification_method = ""
+        profile.verified_by = None
+        profile.verified_at = None
+        reason = _("Address changed; residency must be verified again")
+    if profile.residency_status != ResidencyStatus.VERIFIED:
+        profile.residency_status = (
+            ResidencyStatus.SELF_DECLARED if declares_residency else ResidencyStatus.UNVERIFIED
+        )
+    _save(profile, actor=actor, reason=reason)
+    return profile
+
+
+def _mark_verified(profile: Profile, *, actor: User, method: str, reason: str) -> Profile:
+    profile.residency_status = ResidencyStatus.VERIFIED
+    profile.verification_method = method
+    profile.verified_by = actor
+    profile.verified_at = timezone.now()
+    _save(profile, actor=actor, reason=reason)
+    return profile
+
+
+@transaction.atomic
+def resident_verify_by_staff(*, actor: User, profile: Profile, reason: str) -> Profile:
+    """Council staff confirm a resident's address, stating how they checked it."""
+    if not actor.has_perm("core.verify_resident", profile):
+        raise PermissionDenied(_("Only council staff can verify residents."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("State how the address was checked.")})
+    profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    if profile.is_verified:
+        raise ValidationError(_("This resident is already verified."))
+    return _mark_verified(
+        profile,
+        actor=actor,
+        method=VerificationMethod.STAFF,
+        reason=_("Verified by staff: %(reason)s") % {"reason": reason.strip()},
+    )
+
+
+@dataclass(frozen=True)
+class LetterAddress:
+    """An address a letter goes to."""
+
+    street: str
+    house_number: str
+    postcode: str
+
+    @property
+    def postcode_display(self) -> str:
+        return f"{self.postcode[:4]} {self.postcode[4:]}"
+
+
+ADDRESS_LINE_RE = re.compile(
+    r"^\s*(?P<street>.+?)\s+(?P<number>\d+[\w\-/]*)\s*[,;]\s*(?P<postcode>\d{4}\s?[A-Za-z]{2})\s*$"
+)
+
+
+def parse_address_lines(*, text: str, wijk: Wijk) -> list[LetterAddress]:
+    """Read 'Street 12a, 6441 AB' lines; every line must be an address in the wijk."""
+    addresses: list[LetterAddress] = []
+    errors: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = ADDRESS_LINE_RE.match(line)
+        if not match:
+            errors.append(_("Line %(n)d: write it as 'Street 12a, 6441 AB'.") % {"n": number})
+            continue
+        postcode = normalize_postcode(match["postcode"])
+        if wijk_for_postcode(postcode=postcode) != wijk:
+            errors.append(
+                _("Line %(n)d: %(postcode)s is not in %(wijk)s.")
+                % {"n": number, "postcode": postcode, "wijk": wijk.name}
+            )
+            continue
+        key = (postcode, normalize_house_number(match["number"]))
+        if key in seen:
+            errors.append(_("Line %(n)d: this address is listed twice.") % {"n": number})
+            continue
+        seen.add(key)
+        addresses.append(
+            LetterAddress(street=match["street"].strip(), house_number=key[1], postcode=postcode)
+        )
+    if errors:
+        raise ValidationError({"addresses": errors})
+    if not addresses:
+        raise ValidationError({"addresses": _("Enter at least one address.")})
+    return addresses
+
+
+MAX_CODES_PER_BATCH = 5000
+
+
+@transaction.atomic
+def residency_code_batch_create(
+    *, actor: User, wijk: Wijk, addresses: list[LetterAddress], note: str = ""
+) -> tuple[ResidencyCodeBatch, list[tuple[LetterAddress, str]]]:
+    """Create one code per address; the plain codes are returned once and never stored."""
+    if not actor.has_perm("core.generate_residency_codes", wijk):
+        raise PermissionDenied(_("Only council staff can generate letter codes."))
+    if len(addresses) > MAX_CODES_PER_BATCH:
+        raise ValidationError(
+            {"addresses": _("At most %(n)d addresses per batch.") % {"n": MAX_CODES_PER_BATCH}}
+        )
+    batch = ResidencyCodeBatch(wijk=wijk, created_by=actor, note=note.strip())
+    _save(
+        batch,
+        actor=actor,
+        reason=_("%(n)d letter codes generated") % {"n": len(addresses)},
+    )
+    letters: list[tuple[LetterAddress, str]] = []
+    for address in addresses:
+        # A selector may collide with an existing one; draw again (rare: 31^4).
+        for _attempt in range(20):
+            plain = codes.generate_code()
+            hashed = codes.hash_code(plain)
+            try:
+                with transaction.atomic():
+                    row = ResidencyCode(
+                        batch=batch,
+                        selector=hashed.selector,
+                        salt=hashed.salt,
+                        digest=hashed.digest,
+                        street=address.street,
+                        house_number=address.house_number,
+                        postcode=address.postcode,
+                    )
+                    row._history_user = actor
+                    row.save()
+            except IntegrityError:
+                continue
+            letters.append((address, plain))
+            break
+        else:  # pragma: no cover - only with an exhausted selector space
+            raise RuntimeError("Could not find a free code selector.")
+    return batch, letters
+
+
+@transaction.atomic
+def residency_code_batch_void(*, actor: User, batch: ResidencyCodeBatch, reason: str) -> None:
+    """Make a batch's unused codes unusable (lost letters, a failed download)."""
+    if not actor.has_perm("core.generate_residency_codes", batch.wijk):
+        raise PermissionDenied(_("Only council staff can void letter codes."))
+    batch = ResidencyCodeBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.voided_at:
+        raise ValidationError(_("This batch was already voided."))
+    batch.voided_at = timezone.now()
+    batch.voided_by = actor
+    _save(batch, actor=actor, reason=_("Voided: %(reason)s") % {"reason": reason.strip() or "–"})
+
+
+class CodeRejected(ValidationError):
+    """A letter code that cannot be used; the message says why in plain words."""
+
+
+@transaction.atomic
+def residency_code_redeem(*, user: User, code: str) -> Profile:
+    """Verify the user's residency with the letter code sent to their address."""
+    parts = codes.split_selector(code)
+    unknown = CodeRejected(
+        _("This code is not valid. Check the letter and try again."), code="invalid_code"
+    )
+    if parts is None:
+        raise unknown
+    selector, verifier = parts
+    row = (
+        ResidencyCode.objects.select_for_update()
+        .select_related("batch")
+        .filter(selector=selector)
+        .first()
+    )
+    if row is None or not codes.verify(salt=row.salt, digest=row.digest, verifier=verifier):
+        raise unknown
+    if row.used_at is not None:
+        raise CodeRejected(_("This code has already been used."), code="used_code")
+    if row.batch.voided_at is not None:
+        raise CodeRejected(
+            _("This code is no longer valid. Ask the municipality for a new letter."),
+            code="voided_code",
+        )
+    profile = Profile.objects.select_for_update().get(user=user)
+    if (row.postcode, row.house_number) != (profile.postcode, profile.house_number):
+        raise CodeRejected(
+            _(
+                "This code belongs to a different address than the one in your profile. "
+                "Check your postcode and house number."
+            ),
+            code="other_address",
+        )
+    if profile.is_verified:
+        raise CodeRejected(_("Your address is already verified."), code="already_verified")
+    row.used_at = timezone.now()
+    row.used_by = user
+    _save(row, actor=user, reason=_("Code used"))
+    return _mark_verified(
+        profile,
+        actor=user,
+        method=VerificationMethod.LETTER_CODE,
+        reason=_("Verified with a letter code"),
+    )

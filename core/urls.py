@@ -1,0 +1,20 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("mijn-gegevens/", views.my_profile, name="my_profile"),
+    path("mijn-gegevens/wijzigen/", views.profile_edit, name="profile_edit"),
+    path("mijn-gegevens/briefcode/", views.residency_code_enter, name="residency_code"),
+    path("beheer/", views.staff_home, name="staff_home"),
+    path("beheer/bewoners/", views.staff_resident_list, name="staff_residents"),
+    path("beheer/bewoners/<int:pk>/", views.staff_resident_detail, name="staff_resident_detail"),
+    path("beheer/briefcodes/", views.staff_code_batches, name="staff_code_batches"),
+    path(
+        "beheer/briefcodes/<int:pk>/intrekken/",
+        views.staff_code_batch_void,
+        name="staff_code_batch_void",
+    ),
+]

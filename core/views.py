@@ -1,0 +1,228 @@
+"""Views of core: a resident's own page, letter codes, and the staff pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import selectors, services
+from core.forms import (
+    CodeBatchForm,
+    ProfileForm,
+    ResidencyCodeForm,
+    StaffVerifyForm,
+    VoidBatchForm,
+)
+from core.models import Profile, ResidencyCodeBatch, ResidencyStatus, Wijk
+from core.pdf import render_pdf
+from core.permissions import object_permission_required
+from core.ratelimit import client_ip, is_limited
+
+CODE_ATTEMPTS = 5
+CODE_WINDOW_SECONDS = 15 * 60
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a service's validation error on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _own_profile(request, **kwargs) -> Profile:
+    return get_object_or_404(Profile.objects.select_related("wijk"), user=request.user)
+
+
+@object_permission_required("core.view_profile", _own_profile)
+def my_profile(request, obj: Profile):
+    """The resident's own page: details, residency, panel seats and history."""
+    return render(
+        request,
+        "core/profile_detail.html",
+        {
+            "profile": obj,
+            "code_form": ResidencyCodeForm(),
+            "memberships": selectors.panel_memberships_of(user=request.user),
+            "timeline": selectors.history_timeline(obj=obj),
+        },
+    )
+
+
+@object_permission_required("core.view_profile", _own_profile)
+def profile_edit(request, obj: Profile):
+    """Change one's own details; a new address needs verification again."""
+    initial = {
+        "display_name": obj.display_name,
+        "postcode": obj.postcode,
+        "house_number": obj.house_number,
+        "birth_year": obj.birth_year,
+        "declares_residency": obj.residency_status != ResidencyStatus.UNVERIFIED,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=request.user, profile=obj, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your details have been saved."))
+            return redirect("core:my_profile")
+    return render(request, "core/profile_form.html", {"form": form, "profile": obj})
+
+
+@login_required
+def residency_code_enter(request):
+    """Enter the code from the letter; limited to a few tries per quarter of an hour."""
+    profile = get_object_or_404(Profile, user=request.user)
+    form = ResidencyCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        limited = is_limited(
+            scope="residency-code",
+            keys=[f"user:{request.user.pk}", f"ip:{client_ip(request)}"],
+            limit=CODE_ATTEMPTS,
+            window_seconds=CODE_WINDOW_SECONDS,
+        )
+        if limited:
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many attempts. Wait a quarter of an hour before you try again."),
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                services.residency_code_redeem(user=request.user, code=form.cleaned_data["code"])
+            except ValidationError as error:
+                apply_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("Thank you: your address is now verified."))
+                return redirect("core:my_profile")
+        else:
+            status = 400
+    return render(
+        request, "core/residency_code_form.html", {"form": form, "profile": profile}, status=status
+    )
+
+
+# --- Staff ----------------------------------------------------------------------
+
+
+def _staff_area(request, **kwargs):
+    return None
+
+
+@object_permission_required("core.access_staff_area", _staff_area)
+def staff_home(request, obj=None):
+    """What staff can do here."""
+    return render(request, "core/staff_home.html", {"wijken": selectors.wijken_all()})
+
+
+@object_permission_required("core.access_staff_area", _staff_area)
+def staff_resident_list(request, obj=None):
+    """Residents per wijk and residency status, to verify them."""
+    wijk = None
+    if request.GET.get("wijk"):
+        wijk = Wijk.objects.filter(slug=request.GET["wijk"]).first()
+    status = request.GET.get("status") or ""
+    if status not in ResidencyStatus.values:
+        status = ""
+    residents = selectors.residents_for_staff(wijk=wijk, status=status or None)
+    return render(
+        request,
+        "core/profile_list.html",
+        {
+            "residents": residents[:500],
+            "wijken": selectors.wijken_all(),
+            "selected_wijk": wijk,
+            "selected_status": status,
+            "statuses": ResidencyStatus.choices,
+        },
+    )
+
+
+def _profile_by_pk(request, pk: int) -> Profile:
+    return get_object_or_404(Profile.objects.select_related("user", "wijk"), pk=pk)
+
+
+@object_permission_required("core.verify_resident", _profile_by_pk)
+def staff_resident_detail(request, obj: Profile):
+    """One resident for staff: details, verification form and history."""
+    form = StaffVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_verify_by_staff(
+                actor=request.user, profile=obj, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is now verified.") % {"name": obj.display_name})
+            return redirect("core:staff_resident_detail", pk=obj.pk)
+    return render(
+        request,
+        "core/profile_staff_detail.html",
+        {"profile": obj, "form": form, "timeline": selectors.history_timeline(obj=obj)},
+    )
+
+
+@object_permission_required("core.access_staff_area", _staff_area)
+def staff_code_batches(request, obj=None):
+    """Batches of letter codes; a new batch downloads its letters once, at creation."""
+    form = CodeBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wijk = form.cleaned_data["wijk"]
+        try:
+            addresses = services.parse_address_lines(text=form.cleaned_data["addresses"], wijk=wijk)
+            batch, letters = services.residency_code_batch_create(
+                actor=request.user, wijk=wijk, addresses=addresses, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            pdf = render_pdf(
+                template="pdf/residency_letters.html",
+                context={"batch": batch, "letters": letters, "today": timezone.localdate()},
+            )
+            response = HttpResponse(pdf, content_type="application/pdf")
+            filename = f"wijkplein-codes-{wijk.slug}-{batch.pk}.pdf"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "core/residencycodebatch_list.html",
+        {"form": form, "batches": selectors.code_batches_for_staff()[:100]},
+    )
+
+
+def _batch_by_pk(request, pk: int) -> ResidencyCodeBatch:
+    return get_object_or_404(ResidencyCodeBatch.objects.select_related("wijk"), pk=pk)
+
+
+@require_POST
+@object_permission_required("core.generate_residency_codes", _batch_by_pk)
+def staff_code_batch_void(request, obj: ResidencyCodeBatch):
+    """Void the unused codes of a batch."""
+    form = VoidBatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("State why the codes are voided."))
+    else:
+        try:
+            services.residency_code_batch_void(
+                actor=request.user, batch=obj, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The unused codes of this batch no longer work."))
+    return redirect("core:staff_code_batches")
