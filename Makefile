@@ -1,0 +1,73 @@
+# Wijkplein: the two commands a newcomer needs are `make run` and `make test`.
+# Needs only Python 3.11, git and make: uv is installed into .tools/ if missing.
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+MANAGE := $(UV) run --frozen python manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help install run migrate demo test test-postgres lint format check-deploy messages vendor-css bench clean
+
+help:
+	@echo "make run            install, create the SQLite database, load the demo, serve on :8000"
+	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL when set)"
+	@echo "make test-postgres  the suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint           ruff and template checks"
+	@echo "make bench          benchmarks (see benchmarks/README.md)"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+migrate: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) demo_data
+
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(UV) run --frozen pytest
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(UV) run --frozen pytest
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: install
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY=check-deploy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH \
+	ALLOWED_HOSTS=wijkplein.example.nl DATABASE_URL=sqlite:////tmp/wijkplein-check.sqlite3 \
+	$(UV) run --frozen python manage.py check --deploy --fail-level WARNING
+
+# Needs GNU gettext; the compiled .mo files are committed so nobody else does.
+messages: install
+	$(MANAGE) makemessages -l nl --ignore=.venv --ignore=.tools --ignore=tests --ignore=benchmarks
+	$(MANAGE) compilemessages -l nl --ignore=.venv --ignore=.tools
+
+# Needs npm; the built CSS is committed so nobody else does.
+vendor-css:
+	rm -rf .tools/npm && mkdir -p .tools/npm
+	cd .tools/npm && npm pack --silent @utrecht/component-library-css@9.0.4 @utrecht/design-tokens@5.0.1
+	cd .tools/npm && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp .tools/npm/utrecht-component-library-css-9.0.4/package/dist/index.css static/vendor/utrecht/component-library.css
+	cp .tools/npm/utrecht-design-tokens-5.0.1/package/dist/theme.css static/vendor/utrecht/design-tokens-theme.css
+
+bench: install
+	$(UV) run --frozen python benchmarks/bench_tally.py
+
+clean:
+	rm -rf .venv .tools var .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
+
+from tests.factories import (
+    PanelMembershipFactory,
+    VerifiedProfileFactory,
+    WijkFactory,
+    WijkPostcodeFactory,
+    make_staff,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits live in the cache; each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def wijk(db):
+    """Brunssum-Noord with area 6441 and the exception 6443AB."""
+    wijk = WijkFactory(name="Brunssum-Noord", slug="brunssum-noord", municipality="Brunssum")
+    WijkPostcodeFactory(wijk=wijk, code="6441")
+    WijkPostcodeFactory(wijk=wijk, code="6443AB")
+    return wijk
+
+
+@pytest.fixture
+def other_wijk(db):
+    """Beijum in Groningen, area 9733."""
+    wijk = WijkFactory(name="Beijum", slug="beijum", municipality="Groningen")
+    WijkPostcodeFactory(wijk=wijk, code="9733")
+    return wijk
+
+
+@pytest.fixture
+def resident(wijk):
+    """A verified resident of `wijk`."""
+    return VerifiedProfileFactory(wijk=wijk, postcode="6441AB", house_number="12").user
+
+
+@pytest.fixture
+def staff(db):
+    """Council staff (without two-factor set up: see `staff_client`)."""
+    return make_staff(email="staff@example.org")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """A logged-in staff member who has set up TOTP."""
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def panel_chair(wijk):
+    """The active chair of `wijk`'s panel."""
+    membership = PanelMembershipFactory(wijk=wijk, is_chair=True)
+    VerifiedProfileFactory(user=membership.member, wijk=wijk, postcode="6441AC")
+    return membership.member
+
+
+def pytest_collection_modifyitems(config, items):
+    """Concurrency tests need PostgreSQL's row locks; on SQLite they are skipped, not faked."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run `make test-postgres`")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,142 @@
+"""Pages check permission on the object; staff need two-factor; history is shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from core.models import ResidencyStatus
+from tests.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = [
+    ("core:staff_home", {}),
+    ("core:staff_residents", {}),
+    ("core:staff_code_batches", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_staff_pages_redirect_anonymous_users_to_login(client, name, kwargs):
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_staff_pages_are_forbidden_to_residents_and_panel_members(
+    client, resident, panel_chair, name, kwargs
+):
+    for user in (resident, panel_chair):
+        client.force_login(user)
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_staff_pages_open_for_staff_with_two_factor(staff_client, name, kwargs):
+    assert staff_client.get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+def test_staff_without_two_factor_are_sent_to_set_it_up(client, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("core:staff_home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+    # allauth first asks for the password again; that page is reachable too.
+    response = client.get(response.url, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith("/accounts/")
+
+
+def test_the_wagtail_admin_login_goes_through_allauth(client):
+    response = client.get("/cms-admin/login/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    response = client.get("/cms-admin/")
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_staff_reach_the_wagtail_admin(staff_client):
+    assert staff_client.get("/cms-admin/").status_code == 200
+
+
+def test_a_resident_cannot_open_the_wagtail_admin(client, resident):
+    client.force_login(resident)
+    response = client.get("/cms-admin/")
+    assert response.status_code in (302, 403)
+    assert not response.get("Location", "").startswith("/cms-admin/")
+
+
+def test_staff_verify_a_resident_and_the_timeline_shows_who_and_why(staff_client, staff, wijk):
+    profile = ProfileFactory(wijk=wijk, postcode="6441AB")
+    url = reverse("core:staff_resident_detail", kwargs={"pk": profile.pk})
+
+    response = staff_client.post(url, {"reason": "Paspoort gezien aan de balie"}, follow=True)
+
+    profile.refresh_from_db()
+    assert profile.residency_status == ResidencyStatus.VERIFIED
+    assert profile.verified_by == staff
+    content = response.content.decode()
+    assert "Paspoort gezien aan de balie" in content
+    assert str(staff) in content
+
+
+def test_staff_verification_without_a_reason_changes_nothing(staff_client, wijk):
+    profile = ProfileFactory(wijk=wijk, postcode="6441AB")
+    url = reverse("core:staff_resident_detail", kwargs={"pk": profile.pk})
+
+    response = staff_client.post(url, {"reason": ""})
+
+    assert response.status_code == 200
+    assert "Dit is een verplicht veld." in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.residency_status == ResidencyStatus.UNVERIFIED
+
+
+def test_a_resident_sees_their_own_timeline_but_not_anothers(client, resident, wijk):
+    other = ProfileFactory(wijk=wijk, postcode="6441AB")
+    client.force_login(resident)
+
+    assert client.get(reverse("core:my_profile")).status_code == 200
+    url = reverse("core:staff_resident_detail", kwargs={"pk": other.pk})
+    assert client.get(url).status_code == 403
+
+
+def test_moving_house_drops_the_verification_and_records_why(client, resident, wijk):
+    client.force_login(resident)
+
+    response = client.post(
+        reverse("core:profile_edit"),
+        {"display_name": "Sanne", "postcode": "6443 AB", "house_number": "3"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    resident.profile.refresh_from_db()
+    assert resident.profile.postcode == "6443AB"
+    assert resident.profile.residency_status == ResidencyStatus.UNVERIFIED
+    assert "opnieuw worden geverifieerd" in response.content.decode()
+
+
+def test_a_profile_change_to_an_unknown_postcode_changes_nothing(client, resident):
+    client.force_login(resident)
+
+    response = client.post(
+        reverse("core:profile_edit"),
+        {"display_name": "Sanne", "postcode": "1012AB", "house_number": "3"},
+    )
+
+    assert response.status_code == 200
+    assert 'value="1012AB"' in response.content.decode()
+    resident.profile.refresh_from_db()
+    assert resident.profile.postcode == "6441AB"
+    assert resident.profile.is_verified
+
+
+def test_the_language_switch_shows_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("account_login"))
+    assert '<html lang="en"' in response.content.decode()

@@ -1,0 +1,107 @@
+"""factory_boy factories for every app's models."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from core.models import (
+    PanelMembership,
+    Profile,
+    ResidencyStatus,
+    User,
+    VerificationMethod,
+    Wijk,
+    WijkCoordinator,
+    WijkPostcode,
+)
+from core.roles import COUNCIL_STAFF
+
+
+class WijkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wijk
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Wijk {n}")
+    slug = factory.Sequence(lambda n: f"wijk-{n}")
+    municipality = "Brunssum"
+
+
+class WijkPostcodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WijkPostcode
+
+    wijk = factory.SubFactory(WijkFactory)
+    code = factory.Sequence(lambda n: str(2000 + n))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    """A resident; pass `wijk=` and the postcode follows from the wijk's first area."""
+
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Faker("first_name", locale="nl_NL")
+    wijk = factory.SubFactory(WijkFactory)
+    postcode = factory.LazyAttribute(
+        lambda o: (
+            (o.wijk.postcodes.filter(code__regex=r"^\d{4}$").first().code + "AB")
+            if o.wijk and o.wijk.postcodes.exists()
+            else "9999ZZ"
+        )
+    )
+    house_number = factory.Sequence(lambda n: str(n + 1))
+    residency_status = ResidencyStatus.UNVERIFIED
+
+
+class VerifiedProfileFactory(ProfileFactory):
+    residency_status = ResidencyStatus.VERIFIED
+    verification_method = VerificationMethod.STAFF
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+def make_staff(**kwargs) -> User:
+    """A council staff member (in the group created by the data migration)."""
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=COUNCIL_STAFF))
+    return user
+
+
+class PanelMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelMembership
+
+    wijk = factory.SubFactory(WijkFactory)
+    member = factory.SubFactory(UserFactory)
+    term_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    term_end = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    is_chair = False
+
+
+class WijkCoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WijkCoordinator
+
+    wijk = factory.SubFactory(WijkFactory)
+    user = factory.LazyFunction(make_staff)
