@@ -65,6 +65,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()  # type: ignore[misc]
+    # Group membership is a role (council staff): its changes belong in the trail.
+    # Password hashes and login times do not.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("user")

@@ -6,8 +6,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from core.models import PanelMembership, Profile, ResidencyCodeBatch, User, Wijk, WijkPostcode
+from core.models import (
+    PanelMembership,
+    Profile,
+    ResidencyCodeBatch,
+    User,
+    Wijk,
+    WijkCoordinator,
+    WijkPostcode,
+)
 
 
 def wijk_for_postcode(*, postcode: str) -> Wijk | None:
@@ -59,34 +68,43 @@ class TimelineEntry:
     actor: str
     kind: str  # "created", "changed" or "deleted"
     reason: str
+    subject: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _display(record, field_name: str, value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "–"
     try:
         model_field = record.instance_type._meta.get_field(field_name)
     except Exception:  # noqa: BLE001 - a field that no longer exists: show the raw value
         return str(value)
+    if model_field.many_to_many:
+        target = model_field.related_model
+        column = model_field.m2m_reverse_field_name()
+        ids = [row.get(column) for row in value if isinstance(row, dict)]
+        return ", ".join(str(obj) for obj in target._default_manager.filter(pk__in=ids)) or "–"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else str(value)
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return str(_("yes") if value else _("no"))
     return str(value)
 
 
-def history_timeline(*, obj: Model, hidden_fields: frozenset[str] = frozenset()) -> list:
-    """The object's audit trail, newest first: who, when, what changed and why."""
-    records = list(
-        obj.history.select_related("history_user").order_by("history_date", "history_id")
-    )
+_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _entries(records: list, *, hidden_fields: frozenset[str], subject: str = "") -> list:
+    """Turn historical records (oldest first) into readable entries.
+
+    A save that changed nothing visible and gave no reason (a login touching
+    an excluded field, for instance) is left out.
+    """
     entries: list[TimelineEntry] = []
     previous = None
-    kinds = {"+": "created", "~": "changed", "-": "deleted"}
     for record in records:
         changes: list[tuple[str, str, str]] = []
         if previous is not None:
@@ -95,23 +113,59 @@ def history_timeline(*, obj: Model, hidden_fields: frozenset[str] = frozenset())
                 if change.field in hidden_fields:
                     continue
                 label = str(record.instance_type._meta.get_field(change.field).verbose_name)
-                changes.append(
-                    (
-                        label,
-                        _display(record, change.field, change.old),
-                        _display(record, change.field, change.new),
-                    )
+                old = _display(record, change.field, change.old)
+                new = _display(record, change.field, change.new)
+                if old != new:
+                    changes.append((label, old, new))
+        kind = _KINDS.get(record.history_type, "changed")
+        reason = record.history_change_reason or ""
+        if kind != "changed" or changes or reason:
+            user = record.history_user
+            entries.append(
+                TimelineEntry(
+                    when=record.history_date,
+                    actor=str(user) if user else "Wijkplein",
+                    kind=kind,
+                    reason=reason,
+                    subject=f"{subject}: {record.instance}" if subject else str(record.instance),
+                    changes=changes,
                 )
-        user = record.history_user
-        entries.append(
-            TimelineEntry(
-                when=record.history_date,
-                actor=str(user) if user else "Wijkplein",
-                kind=kinds.get(record.history_type, "changed"),
-                reason=record.history_change_reason or "",
-                changes=changes,
             )
-        )
         previous = record
+    return entries
+
+
+def _records(queryset) -> list:
+    return list(queryset.select_related("history_user").order_by("history_date", "history_id"))
+
+
+def history_timeline(*, obj: Model, hidden_fields: frozenset[str] = frozenset()) -> list:
+    """The object's audit trail, newest first: who, when, what changed and why."""
+    entries = _entries(_records(obj.history.all()), hidden_fields=hidden_fields)
     entries.reverse()
+    return entries
+
+
+def role_timeline(*, user: User) -> list:
+    """A person's roles over time: staff group, coordinator posts and panel seats."""
+    entries = _entries(
+        _records(User.history.filter(id=user.pk)),
+        hidden_fields=frozenset({"is_active", "first_name", "last_name", "date_joined"}),
+        subject=str(_("Account")),
+    )
+    memberships = PanelMembership.history.filter(member_id=user.pk)
+    for membership_id in sorted({record.id for record in memberships}):
+        entries += _entries(
+            _records(PanelMembership.history.filter(id=membership_id)),
+            hidden_fields=frozenset(),
+            subject=str(_("Wijkpanel membership")),
+        )
+    posts = WijkCoordinator.history.filter(user_id=user.pk)
+    for post_id in sorted({record.id for record in posts}):
+        entries += _entries(
+            _records(WijkCoordinator.history.filter(id=post_id)),
+            hidden_fields=frozenset(),
+            subject=str(_("Wijk coordinator")),
+        )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -171,7 +171,12 @@ def staff_resident_detail(request, obj: Profile):
     return render(
         request,
         "core/profile_staff_detail.html",
-        {"profile": obj, "form": form, "timeline": selectors.history_timeline(obj=obj)},
+        {
+            "profile": obj,
+            "form": form,
+            "timeline": selectors.history_timeline(obj=obj),
+            "roles": selectors.role_timeline(user=obj.user),
+        },
     )
 
 

@@ -48,6 +48,6 @@ def field_widget(bound_field):
 
 
 @register.inclusion_tag("core/partials/_timeline.html")
-def timeline(entries, heading=None):
-    """Show an object's audit trail (from core.selectors.history_timeline)."""
-    return {"entries": entries, "heading": heading}
+def timeline(entries, heading=None, show_subject=False, anchor="timeline"):
+    """Show an audit trail (from core.selectors.history_timeline or role_timeline)."""
+    return {"entries": entries, "heading": heading, "show_subject": show_subject, "anchor": anchor}

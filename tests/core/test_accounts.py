@@ -29,8 +29,11 @@ def _link_in(mail) -> str:
     return re.search(r"https?://\S+", mail.body).group(0)
 
 
-def test_signup_creates_profile_in_the_wijk_and_sends_verification(client, wijk, mailoutbox):
-    response = client.post(reverse("account_signup"), SIGNUP)
+def test_signup_creates_profile_in_the_wijk_and_sends_verification(
+    client, wijk, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), SIGNUP)
 
     assert response.status_code == 302
     user = User.objects.get(email="nieuw@example.org")
@@ -42,11 +45,15 @@ def test_signup_creates_profile_in_the_wijk_and_sends_verification(client, wijk,
     assert profile.residency_status == ResidencyStatus.SELF_DECLARED
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["nieuw@example.org"]
+    assert "Bevestig" in mailoutbox[0].subject
     assert not EmailAddress.objects.get(user=user).verified
 
 
-def test_login_is_refused_until_the_email_is_verified_then_allowed(client, wijk, mailoutbox):
-    client.post(reverse("account_signup"), SIGNUP)
+def test_login_is_refused_until_the_email_is_verified_then_allowed(
+    client, wijk, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), SIGNUP)
     client.logout()
 
     response = client.post(
@@ -110,7 +117,7 @@ def test_login_with_email_and_password(client, resident):
 def test_login_with_a_wrong_password_shows_a_dutch_message(client, resident):
     response = client.post(reverse("account_login"), {"login": resident.email, "password": "fout"})
     assert response.status_code == 200
-    assert "Het e-mailadres en/of het wachtwoord dat je opgaf is niet juist" in (
+    assert "Het door jou opgegeven e-mailadres en/of wachtwoord is niet correct." in (
         response.content.decode()
     )
 
@@ -125,8 +132,11 @@ def test_failed_logins_are_rate_limited(client, resident):
     assert response.status_code in (200, 429)
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, resident, mailoutbox):
-    client.post(reverse("account_reset_password"), {"email": resident.email})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": resident.email})
 
     assert len(mailoutbox) == 1
     link = _link_in(mailoutbox[0])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from core.models import ResidencyStatus
-from tests.factories import ProfileFactory
+from core.models import PanelMembership, ResidencyStatus
+from core.roles import COUNCIL_STAFF
+from tests.factories import PanelMembershipFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,22 @@ def test_the_language_switch_shows_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("account_login"))
     assert '<html lang="en"' in response.content.decode()
+
+
+def test_role_changes_appear_in_the_staff_view_of_a_person(staff_client, staff, wijk):
+    profile = ProfileFactory(wijk=wijk, postcode="6441AB")
+    membership = PanelMembershipFactory(wijk=wijk, member=profile.user)
+    membership.is_chair = True
+    membership._history_user = staff
+    membership.save()
+    profile.user.groups.add(Group.objects.get(name=COUNCIL_STAFF))
+    PanelMembership.objects.filter(pk=membership.pk).first().delete()
+
+    response = staff_client.get(reverse("core:staff_resident_detail", kwargs={"pk": profile.pk}))
+
+    content = response.content.decode()
+    assert "Rollen" in content
+    assert "Lidmaatschap wijkpanel" in content
+    assert "Voorzitter" in content or "voorzitter" in content
+    assert COUNCIL_STAFF in content
+    assert "(verwijderd)" in content

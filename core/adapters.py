@@ -1,0 +1,19 @@
+"""allauth adapter: account e-mails go through the task queue like all other mail."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from core.mail import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sends allauth's messages (verification, password reset) via core.mail."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        queue_email(self.render_mail(template_prefix, email, ctx))
