@@ -119,6 +119,7 @@ def _wijk_page(home: HomePage, demo: DemoWijk, wijk: Wijk) -> None:
             wijkbedrijf_name=demo.wijkbedrijf,
             address=demo.address,
             opening_hours="Maandag tot en met donderdag 9.00–16.00 uur\nVrijdag 9.00–12.00 uur",
+            show_in_menus=True,
         )
         home.add_child(instance=page)
         WijkContact.objects.create(

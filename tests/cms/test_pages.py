@@ -94,3 +94,18 @@ def test_the_demo_is_refused_in_production():
     with pytest.raises(CommandError):
         call_command("demo_data")
     assert not User.objects.exists()
+
+
+def test_pages_marked_for_the_menu_appear_in_the_navigation(client, home, wijk):
+    home.add_child(
+        instance=WijkPage(
+            title="Brunssum-Noord", slug="brunssum-noord", wijk=wijk, show_in_menus=True
+        )
+    )
+    home.add_child(instance=StandardPage(title="Verborgen", slug="verborgen"))
+
+    content = client.get("/brunssum-noord/").content.decode()
+    nav = content[content.index("<nav") : content.index("</nav>")]
+
+    assert 'href="/brunssum-noord/" aria-current="page"' in nav
+    assert "Verborgen" not in nav

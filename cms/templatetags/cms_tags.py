@@ -1,0 +1,18 @@
+"""Navigation built from the page tree."""
+
+from django import template
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.inclusion_tag("cms/partials/_menu_items.html", takes_context=True)
+def main_menu(context):
+    """The live pages directly under the home page that editors marked 'show in menus'."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    pages = []
+    if site is not None:
+        pages = site.root_page.get_children().live().in_menu().specific(defer=True)
+    current = getattr(context.get("page"), "url_path", "")
+    return {"pages": pages, "current_path": current}

@@ -1,0 +1,64 @@
+"""Staff manage wijken, postcodes, panel members and coordinators in the Wagtail admin."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from core.models import PanelMembership
+
+pytestmark = pytest.mark.django_db
+
+VIEWSETS = ["wijk", "wijkpostcode", "panelmembership", "wijkcoordinator"]
+
+
+@pytest.mark.parametrize("viewset", VIEWSETS)
+def test_staff_open_the_listing_and_the_add_form(staff_client, wijk, viewset):
+    assert staff_client.get(reverse(f"{viewset}:index")).status_code == 200
+    assert staff_client.get(reverse(f"{viewset}:add")).status_code == 200
+
+
+@pytest.mark.parametrize("viewset", VIEWSETS)
+def test_residents_and_panel_chairs_do_not_get_in(client, resident, panel_chair, viewset):
+    for user in (resident, panel_chair):
+        client.force_login(user)
+        response = client.get(reverse(f"{viewset}:index"))
+        assert response.status_code in (302, 403)
+
+
+def test_a_panel_seat_added_in_the_admin_is_in_the_trail_with_the_staff_member(
+    staff_client, staff, wijk, resident
+):
+    response = staff_client.post(
+        reverse("panelmembership:add"),
+        {
+            "wijk": wijk.pk,
+            "member": resident.pk,
+            "term_start": "2026-01-01",
+            "term_end": "2027-12-31",
+            "is_chair": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    membership = PanelMembership.objects.get(member=resident)
+    assert membership.is_chair
+    assert membership.term_end == datetime.date(2027, 12, 31)
+    assert membership.history.first().history_user == staff
+
+
+def test_a_term_that_ends_before_it_starts_is_refused(staff_client, wijk, resident):
+    response = staff_client.post(
+        reverse("panelmembership:add"),
+        {
+            "wijk": wijk.pk,
+            "member": resident.pk,
+            "term_start": "2026-06-01",
+            "term_end": "2026-01-01",
+        },
+    )
+
+    assert response.status_code == 200
+    assert not PanelMembership.objects.exists()
