@@ -54,9 +54,13 @@ check-deploy: install
 	$(UV) run --frozen python manage.py check --deploy --fail-level WARNING
 
 # Needs GNU gettext; the compiled .mo files are committed so nobody else does.
+# Dutch for new strings goes in locale/nl/strings/<app>.json (see scripts/i18n_apply.py).
 messages: install
-	$(MANAGE) makemessages -l nl --ignore=.venv --ignore=.tools --ignore=tests --ignore=benchmarks
-	$(MANAGE) compilemessages -l nl --ignore=.venv --ignore=.tools
+	flock /tmp/wijkplein-i18n.lock sh -c '\
+	  $(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=.tools --ignore=tests --ignore=benchmarks --ignore=scripts && \
+	  $(UV) run --frozen python scripts/i18n_apply.py && \
+	  $(MANAGE) compilemessages -l nl --ignore=.venv --ignore=.tools'
+
 
 # Needs npm; the built CSS is committed so nobody else does.
 vendor-css:

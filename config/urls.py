@@ -19,6 +19,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    path("", include("initiatives.review.urls")),
+    path("", include("initiatives.urls")),
+    path("", include("initiatives.subsidies.urls")),
+    path("", include("budget.urls")),
 ]
 
 if settings.DEBUG:

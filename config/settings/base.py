@@ -19,7 +19,9 @@ MUNICIPALITY_NAME = env.MUNICIPALITY_NAME
 INSTALLED_APPS = [
     # Our apps first so their templates override those of the libraries.
     "core",
+    "initiatives.review",
     "initiatives",
+    "initiatives.subsidies",
     "budget",
     "cms",
     "django.contrib.auth",

@@ -1,0 +1,1 @@
+"""Subsidy schemes, applications, decisions and reports (see the subsidy issue)."""
