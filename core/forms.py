@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Wijk, normalize_postcode, validate_postcode
+from core.models import NotificationKind, Wijk, normalize_postcode, validate_postcode
 from core.selectors import wijk_for_postcode
 from core.services import profile_create
 
@@ -134,3 +134,14 @@ class VoidBatchForm(forms.Form):
     """Why a batch of codes is voided."""
 
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Which kinds of e-mail a resident wants (all on by default)."""
+
+    wanted = forms.MultipleChoiceField(
+        label=_("E-mail me about"),
+        choices=NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -325,3 +325,82 @@ class ResidencyCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street} {self.house_number}, {self.postcode}"
+
+
+class NotificationKind(models.TextChoices):
+    """The kinds of e-mail a resident can switch off one by one."""
+
+    SUBMISSION_RECEIVED = "submission_received", _("Submission received")
+    PANEL_ASSIGNMENT = "panel_assignment", _("New review for the wijkpanel")
+    PANEL_REMINDER = "panel_reminder", _("Reminder of a wijkpanel review")
+    ADVICE_GIVEN = "advice_given", _("Advice of the wijkpanel given")
+    DECISION = "decision", _("Decision on your submission")
+    MORE_INFORMATION = "more_information", _("More information asked")
+    VOTING_OPENS = "voting_opens", _("Voting opens in your wijk")
+    VOTING_CLOSES = "voting_closes", _("Voting closes tomorrow")
+    RESULTS_PUBLISHED = "results_published", _("Results published")
+    INITIATIVE_UPDATE = "initiative_update", _("Update on an initiative you support")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One message to one person: shown on the site and delivered by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MutedNotification(models.Model):
+    """A kind of e-mail a resident switched off."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_notifications"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    muted_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("switched-off notification")
+        verbose_name_plural = _("switched-off notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_muted_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.kind}"

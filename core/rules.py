@@ -114,3 +114,4 @@ rules.add_perm("core.redeem_residency_code", rules.is_authenticated)
 for model in ("wijk", "wijkpostcode", "panelmembership", "wijkcoordinator"):
     for action in ("add", "change", "delete", "view"):
         rules.add_perm(f"core.{action}_{model}", is_council_staff)
+rules.add_perm("core.view_failed_notifications", is_council_staff)

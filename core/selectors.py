@@ -9,6 +9,9 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import (
+    DeliveryStatus,
+    MutedNotification,
+    Notification,
     PanelMembership,
     Profile,
     ResidencyCodeBatch,
@@ -58,6 +61,21 @@ def code_batches_for_staff() -> QuerySet[ResidencyCodeBatch]:
     return ResidencyCodeBatch.objects.select_related("wijk", "created_by__profile").annotate(
         code_count=Count("codes"), used_count=Count("codes", filter=Q(codes__used_at__isnull=False))
     )
+
+
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    """A person's notifications, newest first."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def muted_kinds_of(*, user: User) -> set[str]:
+    """The kinds of e-mail a person switched off."""
+    return set(MutedNotification.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def failed_notifications() -> QuerySet[Notification]:
+    """Notifications whose delivery failed, for staff."""
+    return Notification.objects.filter(status=DeliveryStatus.FAILED).select_related("user")
 
 
 @dataclass

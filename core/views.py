@@ -9,17 +9,26 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from core import selectors, services
+from core import notifications, selectors, services
 from core.forms import (
     CodeBatchForm,
+    NotificationPreferencesForm,
     ProfileForm,
     ResidencyCodeForm,
     StaffVerifyForm,
     VoidBatchForm,
 )
-from core.models import Profile, ResidencyCodeBatch, ResidencyStatus, Wijk
+from core.models import (
+    Notification,
+    NotificationKind,
+    Profile,
+    ResidencyCodeBatch,
+    ResidencyStatus,
+    Wijk,
+)
 from core.pdf import render_pdf
 from core.permissions import object_permission_required
 from core.ratelimit import client_ip, is_limited
@@ -231,3 +240,69 @@ def staff_code_batch_void(request, obj: ResidencyCodeBatch):
         else:
             messages.success(request, _("The unused codes of this batch no longer work."))
     return redirect("core:staff_code_batches")
+
+
+# --- Notifications --------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    """The resident's recent notifications."""
+    return render(
+        request,
+        "core/notification_list.html",
+        {"notifications": selectors.notifications_of(user=request.user)[:50]},
+    )
+
+
+@login_required
+def notification_preferences(request):
+    """Choose which kinds of e-mail to receive."""
+    muted = selectors.muted_kinds_of(user=request.user)
+    wanted = [kind for kind in NotificationKind.values if kind not in muted]
+    form = NotificationPreferencesForm(request.POST or None, initial={"wanted": wanted})
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preferences_set(
+            user=request.user,
+            muted_kinds=set(NotificationKind.values) - set(form.cleaned_data["wanted"]),
+        )
+        messages.success(request, _("Your choices have been saved."))
+        return redirect("core:notification_preferences")
+    return render(request, "core/notification_preferences.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST without a CSRF token
+def unsubscribe(request, token: str):
+    """One-click unsubscribe from one kind of e-mail, without logging in.
+
+    GET only asks for confirmation (mail scanners follow links); POST, from the
+    button or from a mail client's List-Unsubscribe-Post, switches it off.
+    """
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "core/unsubscribe.html", {"invalid": True}, status=400)
+    user, kind = found
+    done = False
+    if request.method == "POST":
+        notifications.notification_unsubscribe(token=token)
+        done = True
+    return render(
+        request,
+        "core/unsubscribe.html",
+        {"kind_label": NotificationKind(kind).label, "done": done, "email": user.email},
+    )
+
+
+@object_permission_required("core.view_failed_notifications", _staff_area)
+def staff_failed_notifications(request, obj=None):
+    """Notifications that could not be delivered, with a button to try again."""
+    if request.method == "POST":
+        notification = get_object_or_404(Notification, pk=request.POST.get("notification"))
+        notifications.notification_retry(actor=request.user, notification=notification)
+        messages.success(request, _("The notification will be sent again."))
+        return redirect("core:staff_failed_notifications")
+    return render(
+        request,
+        "core/notification_failed_list.html",
+        {"failed": selectors.failed_notifications()[:200]},
+    )
