@@ -161,3 +161,13 @@ def test_role_changes_appear_in_the_staff_view_of_a_person(staff_client, staff, 
     assert "Voorzitter" in content or "voorzitter" in content
     assert COUNCIL_STAFF in content
     assert "(verwijderd)" in content
+
+
+def test_public_pages_forbid_inline_scripts_but_the_admin_may_use_them(client, staff_client):
+    public = client.get(reverse("account_login"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in public.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "frame-ancestors 'none'" in public
+
+    admin = staff_client.get("/cms-admin/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" in admin
