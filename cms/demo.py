@@ -1,4 +1,4 @@
-"""The demo: three wijken with pages, and a resident, panel chair and staff member each.
+"""The demo: three wijken with pages, a resident, panel chair and staff member each, and news.
 
 Idempotent: running it again updates what exists and adds what is missing.
 """
@@ -15,7 +15,19 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from cms.models import HomePage, StandardPage, WijkContact, WijkPage
+from cms.models import (
+    DecisionKind,
+    DecisionPage,
+    EventIndexPage,
+    EventPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    StandardPage,
+    WijkContact,
+    WijkPage,
+)
+from cms.services import decision_index_get_or_create
 from core.models import (
     PanelMembership,
     Profile,
@@ -128,6 +140,84 @@ def _wijk_page(home: HomePage, demo: DemoWijk, wijk: Wijk) -> None:
         page.save_revision().publish()
 
 
+def _index(home: HomePage, model, title: str, slug: str, intro: str):
+    index = model.objects.first()
+    if index is None:
+        index = model(title=title, slug=slug, intro=f"<p>{intro}</p>", show_in_menus=True)
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def _publish_once(parent, page) -> None:
+    if not type(page).objects.filter(slug=page.slug).exists():
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+
+
+def _news_decisions_events(home: HomePage, wijken: list[Wijk]) -> None:
+    """A news item and an event per wijk, and a published decision about all of them."""
+    news = _index(
+        home, NewsIndexPage, "Nieuws", "nieuws", "Nieuws van de gemeente en de wijkbedrijven."
+    )
+    agenda = _index(
+        home, EventIndexPage, "Agenda", "agenda", "Wat er te doen is in de wijkbedrijven."
+    )
+    decisions = decision_index_get_or_create()
+    today = timezone.localdate()
+    for wijk in wijken:
+        _publish_once(
+            news,
+            NewsPage(
+                title=f"Wijkbudget {wijk.name}: dien uw plan in",
+                slug=f"wijkbudget-{wijk.slug}",
+                date=today,
+                intro=f"Heeft u een idee voor {wijk.name}? Tot het eind van de maand kunt u "
+                "een plan indienen voor het wijkbudget.",
+                body=[
+                    (
+                        "paragraph",
+                        "<p>Bewoners beslissen dit jaar zelf over het wijkbudget. Het "
+                        "wijkpanel bekijkt alle plannen; daarna stemt de wijk.</p>",
+                    ),
+                    (
+                        "quote",
+                        {
+                            "quote": "Wie de wijk kent, weet wat er nodig is.",
+                            "attribution": "Fatima, wijkcoördinator",
+                        },
+                    ),
+                ],
+                wijken=[wijk],
+            ),
+        )
+        _publish_once(
+            agenda,
+            EventPage(
+                title=f"Koffieochtend {wijk.name}",
+                slug=f"koffieochtend-{wijk.slug}",
+                date=today + datetime.timedelta(days=7),
+                start_time=datetime.time(10, 0),
+                end_time=datetime.time(11, 30),
+                place=f"Wijkbedrijf {wijk.name}",
+                intro="Koffie, thee en een praatje met de wijkcoördinator en het wijkpanel.",
+                wijken=[wijk],
+            ),
+        )
+    _publish_once(
+        decisions,
+        DecisionPage(
+            title="Wijkbudget 2026 vastgesteld",
+            slug="wijkbudget-2026-vastgesteld",
+            decided_on=today,
+            kind=DecisionKind.POLICY,
+            summary="De gemeenteraad stelt voor 2026 per wijk € 50.000 beschikbaar. Bewoners "
+            "dienen plannen in en stemmen; het wijkpanel adviseert.",
+            wijken=wijken,
+        ),
+    )
+
+
 @transaction.atomic
 def load_demo() -> list[DemoAccount]:
     """Create or update the demo; return the accounts it made."""
@@ -142,6 +232,7 @@ def load_demo() -> list[DemoAccount]:
         )
         home.save_revision().publish()
     accounts: list[DemoAccount] = []
+    wijken: list[Wijk] = []
     for index, demo in enumerate(WIJKEN):
         wijk, _ = Wijk.objects.update_or_create(
             slug=demo.slug, defaults={"name": demo.name, "municipality": demo.municipality}
@@ -165,6 +256,7 @@ def load_demo() -> list[DemoAccount]:
         )
         WijkCoordinator.objects.get_or_create(wijk=wijk, user=staff)
         _wijk_page(home, demo, wijk)
+        wijken.append(wijk)
         accounts += [
             DemoAccount(resident.email, "bewoner (geverifieerd)", demo.name),
             DemoAccount(chair.email, "voorzitter wijkpanel", demo.name),
@@ -179,4 +271,5 @@ def load_demo() -> list[DemoAccount]:
         )
         home.add_child(instance=about)
         about.save_revision().publish()
+    _news_decisions_events(home, wijken)
     return accounts

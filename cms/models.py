@@ -1,29 +1,90 @@
-"""Wagtail page types: the home page, a page per wijk, and plain content pages."""
+"""Wagtail page types: home, wijk and content pages; news, decisions and events.
+
+News, decisions and events carry the wijken they concern (a ParentalManyToManyField,
+so a draft revision keeps them); the home page lists the latest of each, a wijk page
+those of its wijk. Listings go through `ListedPageQuerySet`, which loads what the
+cards show in a fixed number of queries (cms/querysets.py), however many pages there are.
+"""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
-from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.blocks import ImageBlock
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from cms.blocks import ArticleBlock, BodyBlock, validate_site_link
+from cms.querysets import EventQuerySet, ListedPageQuerySet
 from core.models import Wijk
 
+LISTING_PAGE_SIZE = 12
+HOME_LISTING_SIZE = 3
 
-class BodyBlock(blocks.StreamBlock):
-    """The content blocks editors can use in a page body."""
 
-    heading = blocks.CharBlock(form_classname="title", label=_("Heading"))
-    paragraph = blocks.RichTextBlock(
-        features=["bold", "italic", "link", "ol", "ul", "h3"], label=_("Text")
+ListedPageManager = PageManager.from_queryset(ListedPageQuerySet)
+
+
+def _wijken_field(related_name: str) -> ParentalManyToManyField:
+    return ParentalManyToManyField(
+        Wijk,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("wijken"),
+        help_text=_("The wijken this is about. It is shown on their wijk pages and feeds."),
     )
-    image = ImageBlock(label=_("Image"))
-    quote = blocks.BlockQuoteBlock(label=_("Quote"))
+
+
+def _wijken_panel() -> FieldPanel:
+    return FieldPanel("wijken", widget=forms.CheckboxSelectMultiple)
+
+
+def _listing(request, queryset, *, per_page: int = LISTING_PAGE_SIZE) -> dict:
+    """One page of `queryset`, and the filters to keep in the links to other pages."""
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return {
+        "items": Paginator(queryset, per_page).get_page(request.GET.get("page")),
+        "query_prefix": filters.urlencode(),
+    }
+
+
+def _chosen_wijk(request) -> Wijk | None:
+    slug = request.GET.get("wijk")
+    return Wijk.objects.filter(slug=slug).first() if slug else None
+
+
+def _latest(wijk: Wijk | None) -> dict:
+    """The newest news and decisions and the next events, for the home and wijk pages."""
+    # The three overview pages in one query, for the "all news" links.
+    types = ContentType.objects.get_for_models(NewsIndexPage, DecisionIndexPage, EventIndexPage)
+    indexes = {
+        page.content_type_id: page
+        for page in Page.objects.live().filter(content_type__in=types.values())
+    }
+    return {
+        "news_index": indexes.get(types[NewsIndexPage].pk),
+        "decision_index": indexes.get(types[DecisionIndexPage].pk),
+        "event_index": indexes.get(types[EventIndexPage].pk),
+        "wijk_query": f"?wijk={wijk.slug}" if wijk else "",
+        "latest_news": NewsPage.objects.listed()
+        .for_wijk(wijk)
+        .with_card_images()
+        .order_by("-date", "-first_published_at")[:HOME_LISTING_SIZE],
+        "latest_decisions": DecisionPage.objects.listed()
+        .for_wijk(wijk)
+        .order_by("-decided_on", "-first_published_at")[:HOME_LISTING_SIZE],
+        "upcoming_events": EventPage.objects.listed().for_wijk(wijk).upcoming()[:HOME_LISTING_SIZE],
+    }
 
 
 class HomePage(Page):
@@ -33,7 +94,13 @@ class HomePage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    subpage_types = ["cms.WijkPage", "cms.StandardPage"]
+    subpage_types = [
+        "cms.WijkPage",
+        "cms.StandardPage",
+        "cms.NewsIndexPage",
+        "cms.DecisionIndexPage",
+        "cms.EventIndexPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -44,6 +111,7 @@ class HomePage(Page):
         context["wijk_pages"] = (
             WijkPage.objects.live().child_of(self).select_related("wijk").order_by("title")
         )
+        context.update(_latest(None))
         return context
 
 
@@ -76,6 +144,11 @@ class WijkPage(Page):
     class Meta:
         verbose_name = _("wijk page")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(_latest(self.wijk))
+        return context
+
 
 class WijkContact(Orderable):
     """A person residents can contact about their wijk."""
@@ -100,3 +173,297 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+# --- News ---------------------------------------------------------------------------
+
+
+class NewsIndexPage(Page):
+    """The news overview, filterable by wijk and tag."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("news overview")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        wijk = _chosen_wijk(request)
+        tag = request.GET.get("tag", "").strip()
+        items = NewsPage.objects.listed().child_of(self).for_wijk(wijk).with_card_images()
+        if tag:
+            items = items.filter(tags__slug=tag)
+        context.update(
+            **_listing(request, items.order_by("-date", "-first_published_at")),
+            wijken=Wijk.objects.all(),
+            chosen_wijk=wijk,
+            tag=tag,
+        )
+        return context
+
+
+class NewsPageTag(TaggedItemBase):
+    """A tag on a news item (through model for taggit)."""
+
+    content_object = ParentalKey(
+        "cms.NewsPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsPage(Page):
+    """A news item from the council or a wijkbedrijf."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    intro = models.TextField(
+        _("summary"), max_length=400, help_text=_("One or two sentences for lists and the feed.")
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image"),
+        help_text=_("Its description is read out as the alternative text."),
+    )
+    body = StreamField(ArticleBlock(), blank=True, verbose_name=_("body"))
+    wijken = _wijken_field("news_pages")
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
+
+    objects = ListedPageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("date"), _wijken_panel(), FieldPanel("tags")], heading=_("About")
+        ),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+
+
+# --- Decisions ----------------------------------------------------------------------
+
+
+class DecisionKind(models.TextChoices):
+    SUBSIDY = "subsidy", _("Subsidy")
+    INITIATIVE = "initiative", _("Initiative")
+    BUDGET_RESULT = "budget_result", _("Wijkbudget result")
+    POLICY = "policy", _("Policy")
+
+
+class DecisionIndexPage(Page):
+    """The list of published decisions (besluiten), filterable by wijk and kind."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.DecisionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("decisions overview")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        wijk = _chosen_wijk(request)
+        kind = request.GET.get("kind", "")
+        items = DecisionPage.objects.listed().child_of(self).for_wijk(wijk)
+        if kind in DecisionKind.values:
+            items = items.filter(kind=kind)
+        else:
+            kind = ""
+        context.update(
+            **_listing(request, items.order_by("-decided_on", "-first_published_at")),
+            wijken=Wijk.objects.all(),
+            chosen_wijk=wijk,
+            kinds=DecisionKind.choices,
+            chosen_kind=kind,
+        )
+        return context
+
+
+class DecisionPage(Page):
+    """A published decision: on a subsidy, an initiative, a wijkbudget round or policy."""
+
+    decided_on = models.DateField(_("decision date"), default=timezone.localdate)
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    summary = models.TextField(_("summary"), help_text=_("What was decided, in plain words."))
+    body = StreamField(ArticleBlock(), blank=True, verbose_name=_("body"))
+    wijken = _wijken_field("decision_pages")
+    panel_advice = models.TextField(
+        _("advice of the wijkpanel"), blank=True, help_text=_("Leave empty if there was none.")
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+        help_text=_("The decision letter without personal data, or the results report (PDF)."),
+    )
+    decided_url = models.CharField(
+        _("link to what was decided"),
+        max_length=300,
+        blank=True,
+        validators=[validate_site_link],
+        help_text=_("The page of the initiative, application or budget round."),
+    )
+    # The decided object itself, so its page can find this decision (see
+    # cms.selectors.decision_page_for). A generic reference: decisions are taken on
+    # models of apps that cms may not depend on in reverse.
+    decided_content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_object_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = ListedPageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("decided_on"), FieldPanel("kind"), _wijken_panel()], heading=_("About")
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("panel_advice"),
+        FieldPanel("document"),
+        FieldPanel("decided_url"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("panel_advice"),
+        index.FilterField("kind"),
+        index.FilterField("decided_on"),
+    ]
+    parent_page_types = ["cms.DecisionIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DecisionKind.values), name="cms_decision_kind_valid"
+            )
+        ]
+
+
+# --- Events -------------------------------------------------------------------------
+
+
+EventManager = PageManager.from_queryset(EventQuerySet)
+
+
+class EventIndexPage(Page):
+    """The agenda: what happens in the wijkbedrijven, soonest first."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EventPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("agenda")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        wijk = _chosen_wijk(request)
+        items = EventPage.objects.listed().child_of(self).for_wijk(wijk).upcoming()
+        context.update(**_listing(request, items), wijken=Wijk.objects.all(), chosen_wijk=wijk)
+        return context
+
+
+class EventPage(Page):
+    """Something that happens in a wijkbedrijf: a coffee morning, a work day."""
+
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=150, help_text=_("E.g. Wijkbedrijf Noord."))
+    address = models.TextField(_("address"), blank=True)
+    intro = models.TextField(_("summary"), max_length=400)
+    body = StreamField(ArticleBlock(), blank=True, verbose_name=_("body"))
+    wijken = _wijken_field("event_pages")
+    signup_url = models.CharField(
+        _("sign-up link"),
+        max_length=300,
+        blank=True,
+        validators=[validate_site_link],
+        help_text=_("The page of the initiative where residents sign up, if any."),
+    )
+    signup_label = models.CharField(
+        _("text of the sign-up link"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. Sign up as a volunteer for Groene Akerstraat."),
+    )
+
+    objects = EventManager()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("date"),
+                FieldPanel("start_time"),
+                FieldPanel("end_time"),
+                FieldPanel("place"),
+                FieldPanel("address"),
+                _wijken_panel(),
+            ],
+            heading=_("When and where"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("signup_url"), FieldPanel("signup_label")], heading=_("Sign up")
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("place"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.end_time and self.start_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The end time must be after the start time.")
+        if self.signup_label and not self.signup_url:
+            errors["signup_url"] = _("Enter the link that the sign-up text points to.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,7 +1,9 @@
-"""Navigation built from the page tree."""
+"""Navigation built from the page tree, and the decision page of a decided object."""
 
 from django import template
 from wagtail.models import Site
+
+from cms import selectors
 
 register = template.Library()
 
@@ -16,3 +18,9 @@ def main_menu(context):
         pages = site.root_page.get_children().live().in_menu().specific(defer=True)
     current = getattr(context.get("page"), "url_path", "")
     return {"pages": pages, "current_path": current}
+
+
+@register.simple_tag
+def decision_page_for(obj):
+    """The published decision page about `obj`: `{% decision_page_for obj as decision %}`."""
+    return selectors.decision_page_for(obj)
