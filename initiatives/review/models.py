@@ -1,9 +1,11 @@
-"""A wijkpanel review of one submission, and the panel's advice.
+"""A wijkpanel review of one submission, the members' reviews and the panel's advice.
 
 Interface used by the other apps (see services.py): `review_open`,
-`review_proceed_without_advice`, and the selector `review_for`. The
-members' individual reviews, conflict-of-interest declarations and quorum
-live here too (see the "Wijkpanel review" issue).
+`review_write_advice`, `review_proceed_without_advice`, `review_record_decision`
+and the selectors `review_for`, `advice_is_public`. Each member first declares
+whether they have a conflict of interest (then they are recused), then scores
+the criteria, advises and gives reasons; the chair writes the panel's advice
+once a quorum of the members has reviewed.
 """
 
 from __future__ import annotations
@@ -11,14 +13,29 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Wijk
 
 DEFAULT_CRITERIA = ("support", "liveability", "feasibility", "cost")
+# Labels of the default criteria; a scheme or round may use its own words as criteria.
+CRITERION_LABELS = {
+    "support": _("Support in the wijk"),
+    "liveability": _("Contribution to liveability"),
+    "feasibility": _("Feasibility"),
+    "cost": _("Reasonable cost"),
+}
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+def criterion_label(key: str) -> str:
+    """The readable name of a criterion (its own text when it is not a default one)."""
+    return str(CRITERION_LABELS.get(key, key))
 
 
 class ReviewStatus(models.TextChoices):
@@ -51,6 +68,12 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     concluded_at = models.DateTimeField(null=True, blank=True)
+    without_advice_reason = models.TextField(_("why staff proceeded without advice"), blank=True)
+    # Staff's decision on the subject, recorded by the subject's app (review_record_decision):
+    # from then on the advice is public, and a decision against the advice says why.
+    decision_approved = models.BooleanField(_("decision: approved"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    deviation_reason = models.TextField(_("why the decision deviates from the advice"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -72,3 +95,126 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.name} {self.object_id} ({self.wijk})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReviewStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its due date."""
+        return self.is_open and self.due_date < timezone.localdate()
+
+    @property
+    def subject_title(self) -> str:
+        subject = self.subject
+        return str(subject) if subject is not None else str(self)
+
+    @property
+    def subject_url(self) -> str:
+        get_url = getattr(self.subject, "get_absolute_url", None)
+        return get_url() if callable(get_url) else ""
+
+    @property
+    def criteria_labelled(self) -> list[tuple[str, str]]:
+        return [(key, criterion_label(key)) for key in self.criteria]
+
+    @property
+    def deviates(self) -> bool:
+        """Whether the recorded decision goes against the panel's advice."""
+        return advice_deviates(advice=self.advice, approved=self.decision_approved)
+
+
+def advice_deviates(*, advice: str, approved: bool | None) -> bool:
+    """A rejection after a (conditionally) positive advice, or an approval after a negative one."""
+    if approved is None or not advice:
+        return False
+    return approved != (advice in (Advice.POSITIVE, Advice.CONDITIONAL))
+
+
+class MemberReview(models.Model):
+    """One member's review: the conflict declaration first, then scores, advice and reasons."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="member_reviews")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_reviews"
+    )
+    has_conflict = models.BooleanField(_("conflict of interest"))
+    conflict_explanation = models.TextField(_("explanation of the conflict"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    # {criterion: 1..5} for every criterion of the review.
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    advice = models.CharField(_("advice"), max_length=20, choices=Advice.choices, blank=True)
+    reasoning = models.TextField(_("reasoning"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "submitted_at", "pk"]
+        verbose_name = _("member review")
+        verbose_name_plural = _("member reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="one_review_per_member"),
+            models.CheckConstraint(
+                condition=Q(advice__in=[*Advice.values, ""]), name="memberreview_advice_valid"
+            ),
+            # A recused member does not review.
+            models.CheckConstraint(
+                condition=Q(has_conflict=False) | Q(submitted_at__isnull=True),
+                name="memberreview_recused_not_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.review}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def scores_labelled(self) -> list[tuple[str, int | None]]:
+        return [(criterion_label(key), self.scores.get(key)) for key in self.review.criteria]
+
+    def clean(self) -> None:
+        if self.has_conflict and not self.conflict_explanation.strip():
+            raise ValidationError(
+                {"conflict_explanation": _("Explain what your conflict of interest is.")}
+            )
+        if self.submitted_at is None:
+            return
+        errors: dict[str, list[str]] = {}
+        criteria = list(self.review.criteria)
+        scores = self.scores if isinstance(self.scores, dict) else {}
+        if set(scores) != set(criteria) or not all(
+            isinstance(scores[key], int) and SCORE_MIN <= scores[key] <= SCORE_MAX
+            for key in criteria
+        ):
+            errors["scores"] = [_("Give every criterion a score from 1 to 5.")]
+        if not self.advice:
+            errors["advice"] = [_("Choose your advice.")]
+        if not self.reasoning.strip():
+            errors["reasoning"] = [_("Explain your advice.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewReminder(models.Model):
+    """A reminder e-mail sent to one member for one review; one row means: never again.
+
+    Not audited with history: the row itself is the record of what was sent.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="one_reminder_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.review}"

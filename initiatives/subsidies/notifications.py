@@ -1,0 +1,54 @@
+"""E-mail to the applicants when something happens to their application."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from core.mail import queue_email
+from initiatives.subsidies.models import Application
+
+# Which template pair (templates/subsidies/email/<name>.txt/.html) each event uses.
+EVENTS = ("submitted", "info_requested", "decided", "report_info_requested", "settled")
+
+
+def applicant_addresses(application: Application) -> list[str]:
+    """E-mail addresses of everyone who runs the initiative."""
+    return sorted(
+        {
+            member.user.email
+            for member in application.initiative.members.select_related("user")
+            if member.user.email
+        }
+    )
+
+
+def notify_applicants(*, application: Application, event: str, extra: dict | None = None) -> None:
+    """Queue one e-mail (plain text and HTML) to the applicants; sent after commit."""
+    if event not in EVENTS:
+        raise ValueError(f"Unknown subsidy e-mail event {event!r}")
+    recipients = applicant_addresses(application)
+    if not recipients:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "subsidies:application_detail", kwargs={"pk": application.pk}
+    )
+    context = {"application": application, "url": url, **(extra or {})}
+    # Residents read Dutch; the e-mail does not depend on the staff member's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"subsidies/email/{event}_subject.txt", context)
+        body = render_to_string(f"subsidies/email/{event}.txt", context)
+        html = render_to_string(f"subsidies/email/{event}.html", context)
+    # One message per person: co-initiators do not see each other's addresses.
+    for address in recipients:
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
+        message.attach_alternative(html, "text/html")
+        queue_email(message)

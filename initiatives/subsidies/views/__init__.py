@@ -1,0 +1,1 @@
+"""Pages of subsidies: public schemes, the applicants' pages and the staff pages."""
