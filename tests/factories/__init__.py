@@ -84,7 +84,8 @@ class VerifiedProfileFactory(ProfileFactory):
 def make_staff(**kwargs) -> User:
     """A council staff member (in the group created by the data migration)."""
     user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=COUNCIL_STAFF))
+    # get_or_create: transactional tests flush the group the data migration made.
+    user.groups.add(Group.objects.get_or_create(name=COUNCIL_STAFF)[0])
     return user
 
 

@@ -1,0 +1,187 @@
+"""E-mails about initiatives: rendered from templates/initiatives/email/ and queued after commit.
+
+Each recipient gets their own message, so addresses are never shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.mail import queue_email
+from core.models import PanelMembership, User, Wijk, WijkCoordinator
+from core.roles import COUNCIL_STAFF
+from initiatives.models import Initiative, InitiativeMember, Support, Volunteer
+
+
+def absolute(path: str) -> str:
+    """A site path as a full URL for an e-mail."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def initiative_url(initiative: Initiative) -> str:
+    return absolute(reverse("initiatives:detail", kwargs={"pk": initiative.pk}))
+
+
+def _send(*, to: Iterable[str], subject: str, template: str, context: dict) -> None:
+    addresses = sorted({address for address in to if address})
+    if not addresses:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        full = {**context, "site_url": settings.SITE_URL, "subject": subject}
+        body = render_to_string(f"initiatives/email/{template}.txt", full).strip()
+        html = render_to_string("initiatives/email/message.html", {**full, "body": body})
+    for address in addresses:
+        message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
+        message.attach_alternative(html, "text/html")
+        queue_email(message)
+
+
+def initiator_addresses(initiative: Initiative) -> list[str]:
+    """The e-mail addresses of the initiator and co-initiators."""
+    return list(
+        InitiativeMember.objects.filter(initiative=initiative).values_list("user__email", flat=True)
+    )
+
+
+def staff_addresses(wijk: Wijk) -> list[str]:
+    """The wijk's coordinators; all council staff when the wijk has none."""
+    coordinators = list(
+        WijkCoordinator.objects.filter(wijk=wijk).values_list("user__email", flat=True)
+    )
+    if coordinators:
+        return coordinators
+    return list(
+        User.objects.filter(groups__name=COUNCIL_STAFF, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+def panel_addresses(wijk: Wijk) -> list[str]:
+    """The members of the wijk's panel whose term includes today."""
+    return list(
+        PanelMembership.objects.active_on(timezone.localdate())
+        .filter(wijk=wijk)
+        .values_list("member__email", flat=True)
+    )
+
+
+def follower_addresses(initiative: Initiative) -> list[str]:
+    """Supporters and volunteers."""
+    supporters = Support.objects.filter(initiative=initiative).values_list("user__email", flat=True)
+    volunteers = Volunteer.objects.filter(initiative=initiative).values_list(
+        "user__email", flat=True
+    )
+    return list(supporters) + list(volunteers)
+
+
+def send_status_changed(*, initiative: Initiative, action: str, reason: str) -> None:
+    """Tell everyone concerned that an initiative moved to a new status."""
+    context = {
+        "initiative": initiative,
+        "status": initiative.get_status_display(),
+        "reason": reason,
+        "link": initiative_url(initiative),
+    }
+    subject = _("Your initiative “%(title)s”: %(status)s") % {
+        "title": initiative.title,
+        "status": initiative.get_status_display(),
+    }
+    _send(
+        to=initiator_addresses(initiative),
+        subject=subject,
+        template="status_initiators",
+        context=context,
+    )
+    if action in {"submit", "withdraw"}:
+        _send(
+            to=staff_addresses(initiative.wijk),
+            subject=_("Initiative “%(title)s”: %(status)s")
+            % {"title": initiative.title, "status": initiative.get_status_display()},
+            template="staff_notice",
+            context={
+                **context,
+                "staff_link": absolute(reverse("initiatives:staff_list")),
+            },
+        )
+    if action == "start_review":
+        _send(
+            to=panel_addresses(initiative.wijk),
+            subject=_("Wijkpanel: please advise on “%(title)s”") % {"title": initiative.title},
+            template="panel_review",
+            context=context,
+        )
+    if action in {"start", "complete", "withdraw"}:
+        _send(
+            to=follower_addresses(initiative),
+            subject=_("News about “%(title)s”: %(status)s")
+            % {"title": initiative.title, "status": initiative.get_status_display()},
+            template="status_followers",
+            context=context,
+        )
+
+
+def send_advice_in(*, initiative: Initiative, advice: str) -> None:
+    """Tell staff that the wijkpanel's review has ended and they can decide."""
+    _send(
+        to=staff_addresses(initiative.wijk),
+        subject=_("Advice is in for “%(title)s”") % {"title": initiative.title},
+        template="staff_advice",
+        context={
+            "initiative": initiative,
+            "advice": advice,
+            "link": initiative_url(initiative),
+        },
+    )
+
+
+def send_hidden(*, initiative: Initiative, what: str, reason: str) -> None:
+    """Tell the initiators that moderation hid their initiative or an update, and why."""
+    _send(
+        to=initiator_addresses(initiative),
+        subject=_("Hidden by the moderators: %(what)s") % {"what": what},
+        template="hidden",
+        context={
+            "initiative": initiative,
+            "what": what,
+            "reason": reason,
+            "link": initiative_url(initiative),
+        },
+    )
+
+
+def send_invitation(*, initiative: Initiative, email: str, token: str, inviter: User) -> None:
+    """Invite someone by e-mail to become co-initiator."""
+    _send(
+        to=[email],
+        subject=_("Invitation: run “%(title)s” together") % {"title": initiative.title},
+        template="invitation",
+        context={
+            "initiative": initiative,
+            "inviter": str(inviter),
+            "link": absolute(reverse("initiatives:invitation_accept", kwargs={"token": token})),
+        },
+    )
+
+
+def send_volunteer(*, volunteer: Volunteer) -> None:
+    """Tell the initiators that someone signed up to help."""
+    initiative = volunteer.initiative
+    _send(
+        to=initiator_addresses(initiative),
+        subject=_("A new volunteer for “%(title)s”") % {"title": initiative.title},
+        template="volunteer",
+        context={
+            "initiative": initiative,
+            "volunteer": str(volunteer.user),
+            "message": volunteer.message,
+            "link": absolute(reverse("initiatives:volunteers", kwargs={"pk": initiative.pk})),
+        },
+    )

@@ -1,0 +1,211 @@
+"""Reads of resident initiatives: overviews, search, detail, the decision timeline."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from core.models import User, Wijk
+from initiatives.models import (
+    CoInitiatorInvitation,
+    ContentReport,
+    Initiative,
+    InitiativeMember,
+    InitiativeStatus,
+    ProgressUpdate,
+    ReportStatus,
+    Support,
+    Volunteer,
+)
+from initiatives.review.models import Review
+
+SEARCH_CONFIG = "dutch"
+
+
+def _search(qs: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
+    """Full-text search on PostgreSQL (Dutch stemming); a plain substring match elsewhere."""
+    text = text.strip()
+    if not text:
+        return qs
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+        )
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return qs.annotate(search=vector).filter(search=query)
+    return qs.filter(
+        Q(title__icontains=text) | Q(summary__icontains=text) | Q(description__icontains=text)
+    )
+
+
+def _with_theme(qs: QuerySet[Initiative], theme: str) -> QuerySet[Initiative]:
+    """Initiatives that carry a theme (a value from the Theme choices)."""
+    if connection.vendor == "postgresql":
+        return qs.filter(themes__contains=[theme])
+    # SQLite has no JSON containment; the quoted value cannot match another theme.
+    return qs.filter(themes__icontains=f'"{theme}"')
+
+
+def initiatives_overview(
+    *,
+    wijk: Wijk | None = None,
+    theme: str = "",
+    status: str = "",
+    text: str = "",
+) -> QuerySet[Initiative]:
+    """Public initiatives (all wijken or one), filtered, with their number of supporters."""
+    qs = Initiative.objects.public().select_related("wijk")
+    if wijk is not None:
+        qs = qs.filter(wijk=wijk)
+    if theme:
+        qs = _with_theme(qs, theme)
+    if status:
+        qs = qs.filter(status=status)
+    qs = _search(qs, text)
+    return qs.annotate(support_count=Count("supports", distinct=True)).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def initiative_for_detail(*, pk: int) -> Initiative | None:
+    """One initiative with its wijk, initiators and number of supporters."""
+    return (
+        Initiative.objects.select_related("wijk", "created_by__profile")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=InitiativeMember.objects.select_related("user__profile").order_by(
+                    "joined_at"
+                ),
+            )
+        )
+        .annotate(support_count=Count("supports", distinct=True))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def initiative_updates(*, initiative: Initiative, include_hidden: bool) -> QuerySet:
+    """The progress updates, newest first; hidden ones only for initiators and staff."""
+    qs = ProgressUpdate.objects.filter(initiative=initiative).select_related("author__profile")
+    return qs if include_hidden else qs.filter(hidden=False)
+
+
+def initiative_volunteers(*, initiative: Initiative) -> QuerySet[Volunteer]:
+    """Who signed up to help, with their message, oldest first."""
+    return Volunteer.objects.filter(initiative=initiative).select_related("user__profile")
+
+
+def support_of(*, initiative: Initiative, user: User) -> Support | None:
+    """The user's support of the initiative, if any."""
+    if not user.is_authenticated:
+        return None
+    return Support.objects.filter(initiative=initiative, user=user).first()
+
+
+def volunteer_of(*, initiative: Initiative, user: User) -> Volunteer | None:
+    """The user's volunteer sign-up for the initiative, if any."""
+    if not user.is_authenticated:
+        return None
+    return Volunteer.objects.filter(initiative=initiative, user=user).first()
+
+
+def initiatives_of_member(*, user: User) -> QuerySet[Initiative]:
+    """The initiatives a person runs (as initiator or co-initiator), in every status."""
+    return (
+        Initiative.objects.filter(members__user=user)
+        .select_related("wijk")
+        .annotate(support_count=Count("supports", distinct=True))
+        .order_by("-updated_at")
+    )
+
+
+def pending_invitations(*, initiative: Initiative) -> list[CoInitiatorInvitation]:
+    """Invitations not yet accepted (expired ones included, marked by `is_pending`)."""
+    return list(initiative.invitations.filter(accepted_at__isnull=True))
+
+
+def initiatives_for_staff(*, status: str = "") -> list[Initiative]:
+    """Initiatives awaiting staff (submitted, in review) or of one status, with their review."""
+    qs = Initiative.objects.select_related("wijk").annotate(
+        open_reports=Count("reports", filter=Q(reports__status=ReportStatus.OPEN))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[InitiativeStatus.SUBMITTED, InitiativeStatus.IN_REVIEW])
+    initiatives = list(qs.order_by("created_at")[:500])
+    # The latest review of each, in one query rather than one per row.
+    reviews: dict[int, Review] = {}
+    content_type = ContentType.objects.get_for_model(Initiative)
+    for review in Review.objects.filter(
+        content_type=content_type, object_id__in=[i.pk for i in initiatives]
+    ).order_by("opened_at", "pk"):
+        reviews[review.object_id] = review
+    for initiative in initiatives:
+        initiative.latest_review = reviews.get(initiative.pk)
+    return initiatives
+
+
+def reports_open() -> QuerySet[ContentReport]:
+    """Reports nobody has handled yet, oldest first."""
+    return ContentReport.objects.filter(status=ReportStatus.OPEN).select_related(
+        "initiative__wijk", "update", "reporter__profile"
+    )
+
+
+@dataclass(frozen=True)
+class DecisionStep:
+    """One step in an initiative's life as the public reads it."""
+
+    when: datetime.datetime
+    status: str
+    status_label: str
+    reason: str
+
+
+# Steps everyone may read; what initiators write when withdrawing, for instance, is not.
+_PUBLIC_STEPS = frozenset(
+    {
+        InitiativeStatus.SUBMITTED,
+        InitiativeStatus.IN_REVIEW,
+        InitiativeStatus.PUBLISHED,
+        InitiativeStatus.REJECTED,
+        InitiativeStatus.IN_PROGRESS,
+        InitiativeStatus.COMPLETED,
+    }
+)
+_PUBLIC_REASONS = frozenset({InitiativeStatus.PUBLISHED, InitiativeStatus.REJECTED})
+
+
+def decision_timeline(*, initiative: Initiative) -> list[DecisionStep]:
+    """The public status changes of an initiative, oldest first, with decision reasons."""
+    labels = dict(InitiativeStatus.choices)
+    steps: list[DecisionStep] = []
+    previous = None
+    records = initiative.history.order_by("history_date", "history_id").only(
+        "status", "history_date", "history_change_reason", "decision_reason"
+    )
+    for record in records:
+        if record.status != previous and record.status in _PUBLIC_STEPS:
+            steps.append(
+                DecisionStep(
+                    when=record.history_date,
+                    status=record.status,
+                    status_label=str(labels[record.status]),
+                    # The full reasoning of a decision is in its own field; the trail's
+                    # reason column is shortened.
+                    reason=(record.decision_reason or record.history_change_reason or "")
+                    if record.status in _PUBLIC_REASONS
+                    else "",
+                )
+            )
+        previous = record.status
+    return steps
