@@ -243,3 +243,7 @@ LOGGING = {
     },
 }
 FORM_RENDERER = "core.forms_renderer.WijkpleinFormRenderer"
+
+# Change reasons are sentences (a decision's grounds, a verification note), not labels:
+# a text column instead of simple-history's default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
