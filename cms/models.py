@@ -26,6 +26,7 @@ from wagtail.search import index
 from cms.blocks import ArticleBlock, BodyBlock, validate_site_link
 from cms.querysets import EventQuerySet, ListedPageQuerySet
 from core.models import Wijk
+from initiatives.selectors import initiatives_seeking_help
 
 LISTING_PAGE_SIZE = 12
 HOME_LISTING_SIZE = 3
@@ -84,6 +85,7 @@ def _latest(wijk: Wijk | None) -> dict:
         .for_wijk(wijk)
         .order_by("-decided_on", "-first_published_at")[:HOME_LISTING_SIZE],
         "upcoming_events": EventPage.objects.listed().for_wijk(wijk).upcoming()[:HOME_LISTING_SIZE],
+        "seeking_help": initiatives_seeking_help(wijk=wijk, limit=HOME_LISTING_SIZE),
     }
 
 

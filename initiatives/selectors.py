@@ -74,6 +74,16 @@ def initiatives_overview(
     )
 
 
+def initiatives_seeking_help(*, wijk: Wijk | None = None, limit: int = 3) -> list[Initiative]:
+    """Published or running initiatives that ask for volunteers, materials or money."""
+    qs = (
+        initiatives_overview(wijk=wijk)
+        .filter(status__in=[InitiativeStatus.PUBLISHED, InitiativeStatus.IN_PROGRESS])
+        .filter(Q(needs_volunteers=True) | Q(needs_materials=True) | Q(needs_money=True))
+    )
+    return list(qs[:limit])
+
+
 def initiative_for_detail(*, pk: int) -> Initiative | None:
     """One initiative with its wijk, initiators and number of supporters."""
     return (

@@ -9,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from initiatives.models import InitiativeStatus
 from tests.factories.cms import (
     DecisionPageFactory,
     EventPageFactory,
     ImageFactory,
     NewsPageFactory,
 )
+from tests.factories.initiatives import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,23 @@ def test_listing_queries_do_not_grow_with_the_number_of_pages(
 
     with django_assert_num_queries(with_three):
         assert client.get(path).status_code == 200
+
+
+def test_a_wijk_page_shows_its_initiatives_that_ask_for_help(client, wijk_page, wijk, other_wijk):
+    InitiativeFactory(title="Moestuin zoekt handen", wijk=wijk, status=InitiativeStatus.PUBLISHED)
+    InitiativeFactory(title="Nog een concept", wijk=wijk, status=InitiativeStatus.CONCEPT)
+    InitiativeFactory(
+        title="Klaar zonder hulp",
+        wijk=wijk,
+        status=InitiativeStatus.PUBLISHED,
+        needs_volunteers=False,
+    )
+    InitiativeFactory(title="Beijum zoekt handen", wijk=other_wijk, status="published")
+
+    content = client.get("/brunssum-noord/").content.decode()
+
+    assert "Initiatieven die steun of vrijwilligers zoeken" in content
+    assert "Moestuin zoekt handen" in content
+    assert "Nog een concept" not in content
+    assert "Klaar zonder hulp" not in content
+    assert "Beijum zoekt handen" not in content
