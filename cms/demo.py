@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -39,6 +40,10 @@ from core.models import (
     WijkPostcode,
 )
 from core.roles import COUNCIL_STAFF
+from initiatives.models import Initiative
+from initiatives.services import initiative_create, initiative_transition
+from initiatives.subsidies.models import Scheme
+from initiatives.subsidies.services.schemes import scheme_create
 
 DEMO_PASSWORD = "wijkplein-demo"
 
@@ -218,6 +223,82 @@ def _news_decisions_events(home: HomePage, wijken: list[Wijk]) -> None:
     )
 
 
+STATEMENTS = (
+    (
+        "toegankelijkheidsverklaring",
+        "Toegankelijkheidsverklaring",
+        "Wijkplein wil voor iedereen bruikbaar zijn, ook met een schermlezer, alleen een "
+        "toetsenbord of een vergroting.",
+        "<p>Wijkplein is gebouwd volgens de WCAG 2.1 op niveau AA, de norm voor websites van "
+        "de overheid. Alle pagina's werken zonder JavaScript, hebben een link 'Direct naar de "
+        "inhoud', een zichtbare focus en formulieren met labels en een overzicht van fouten.</p>"
+        "<p>Loopt u toch tegen een probleem aan? Meld het bij het wijkbedrijf of mail de "
+        "gemeente; we reageren binnen vijf werkdagen.</p>",
+    ),
+    (
+        "privacyverklaring",
+        "Privacyverklaring",
+        "Welke gegevens Wijkplein van u bewaart, waarom, en hoe lang.",
+        "<p>We bewaren uw e-mailadres, naam, postcode en huisnummer om te weten in welke wijk u "
+        "woont, en uw geboortejaar alleen als u het opgeeft (voor een minimumleeftijd bij "
+        "stemmingen). Uw stem is geheim: niemand, ook de gemeente niet, kan zien wat u "
+        "stemde.</p><p>U kunt uw gegevens inzien en wijzigen onder 'Mijn gegevens'.</p>",
+    ),
+)
+
+
+def _statements(home: HomePage) -> None:
+    """The accessibility and privacy statements every public-sector site must have."""
+    for slug, title, intro, text in STATEMENTS:
+        _publish_once(
+            home, StandardPage(title=title, slug=slug, intro=intro, body=[("paragraph", text)])
+        )
+
+
+def _initiative_and_scheme(*, wijk: Wijk, resident: User, staff: User) -> None:
+    """A published initiative that asks for volunteers, and an open subsidy scheme."""
+    year = timezone.localdate().year
+    if not Scheme.objects.filter(wijk=wijk, year=year).exists():
+        scheme_create(
+            actor=staff,
+            data={
+                "wijk": wijk,
+                "year": year,
+                "name": f"Stimuleringsregeling {wijk.name} {year}",
+                "pot": Decimal("10000"),
+                "min_amount": Decimal("100"),
+                "max_amount": Decimal("2500"),
+                "opens_on": datetime.date(year, 1, 1),
+                "closes_on": datetime.date(year, 12, 31),
+                "eligibility": "Bewoners van de wijk met een plan dat de buurt samen maakt.",
+            },
+        )
+    if Initiative.objects.filter(wijk=wijk, created_by=resident).exists():
+        return
+    initiative = initiative_create(
+        actor=resident,
+        wijk=wijk,
+        data={
+            "title": f"Moestuin {wijk.name}",
+            "summary": "Samen groenten kweken op het braakliggende veldje achter de school.",
+            "description": "We bouwen tien moestuinbakken, zaaien in het voorjaar en oogsten "
+            "samen. Iedereen uit de buurt is welkom; kinderen van de school doen mee.",
+            "themes": ["groen", "ontmoeting", "jeugd"],
+            "place": "Veldje achter de basisschool",
+            "needs_volunteers": True,
+            "needs_materials": True,
+            "estimated_cost": Decimal("1250"),
+        },
+    )
+    initiative_transition(actor=resident, initiative=initiative, action="submit")
+    initiative_transition(
+        actor=staff,
+        initiative=initiative,
+        action="publish",
+        reason="Klein initiatief dat past bij de wijkagenda.",
+    )
+
+
 @transaction.atomic
 def load_demo() -> list[DemoAccount]:
     """Create or update the demo; return the accounts it made."""
@@ -256,6 +337,7 @@ def load_demo() -> list[DemoAccount]:
         )
         WijkCoordinator.objects.get_or_create(wijk=wijk, user=staff)
         _wijk_page(home, demo, wijk)
+        _initiative_and_scheme(wijk=wijk, resident=resident, staff=staff)
         wijken.append(wijk)
         accounts += [
             DemoAccount(resident.email, "bewoner (geverifieerd)", demo.name),
@@ -272,4 +354,5 @@ def load_demo() -> list[DemoAccount]:
         home.add_child(instance=about)
         about.save_revision().publish()
     _news_decisions_events(home, wijken)
+    _statements(home)
     return accounts

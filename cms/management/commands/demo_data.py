@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 
 from cms.demo import DEMO_PASSWORD, load_demo
 
@@ -12,7 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.WIJKPLEIN_ENV == "production":
             raise CommandError("Demo data and demo passwords are refused in production.")
-        accounts = load_demo()
+        # The demo's own steps (a published initiative, ...) would e-mail the demo
+        # accounts; nobody reads those, so they go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            accounts = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {len(accounts)} accounts."))
         if settings.WIJKPLEIN_ENV == "dev":
             self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
