@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BudgetConfig(AppConfig):
+    """Wijkbudget: rounds, projects, secret ballots, counting and results."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "budget"
+    verbose_name = _("Wijkbudget")
+
+    def ready(self) -> None:
+        from budget.models import Project
+        from budget.services import project_review_concluded
+        from initiatives.review import registry
+
+        # Project proposals are reviewed by the wijkpanel; when it concludes,
+        # the project moves on to the feasibility check by staff.
+        registry.register(Project, registry.SubjectKind(on_concluded=project_review_concluded))

@@ -23,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from budget.selectors import rounds_open
 from cms.blocks import ArticleBlock, BodyBlock, validate_site_link
 from cms.querysets import EventQuerySet, ListedPageQuerySet
 from core.models import Wijk
@@ -86,6 +87,7 @@ def _latest(wijk: Wijk | None) -> dict:
         .order_by("-decided_on", "-first_published_at")[:HOME_LISTING_SIZE],
         "upcoming_events": EventPage.objects.listed().for_wijk(wijk).upcoming()[:HOME_LISTING_SIZE],
         "seeking_help": initiatives_seeking_help(wijk=wijk, limit=HOME_LISTING_SIZE),
+        "open_rounds": rounds_open(wijk=wijk),
     }
 
 

@@ -1,6 +1,9 @@
 """Load the idempotent demo (wijken, pages, accounts). Refused in production."""
 
+import io
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 
@@ -17,6 +20,9 @@ class Command(BaseCommand):
         # accounts; nobody reads those, so they go nowhere.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             accounts = load_demo()
+            call_command(
+                "budget_demo", stdout=self.stdout if options["verbosity"] > 1 else io.StringIO()
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {len(accounts)} accounts."))
         if settings.WIJKPLEIN_ENV == "dev":
             self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")

@@ -1,0 +1,465 @@
+"""Wijkbudget rounds, their projects, secret ballots, voting codes and results.
+
+Secrecy by design: a `Ballot` holds choices under a keyed hash of its voter and
+nothing else about them (no user, no timestamps, a random primary key, no
+history); a `Participation` records that and when someone voted, never what.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from budget.tally import RULES
+from core.models import Wijk
+from initiatives.models import Initiative
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("Not started yet")
+    PROPOSALS = "proposals", _("Proposals")
+    REVIEW = "review", _("Review and costing")
+    VOTING = "voting", _("Voting")
+    RESULTS = "results", _("Results")
+    REALISATION = "realisation", _("Realisation")
+
+
+PHASE_ORDER = list(Phase.values)
+
+
+class BallotStyle(models.TextChoices):
+    APPROVAL = "approval", _("Approval: choose projects")
+    KNAPSACK = "knapsack", _("Knapsack: choose projects within the budget")
+    POINTS = "points", _("Points: distribute points")
+
+
+class CountingRule(models.TextChoices):
+    GREEDY = RULES[0], _("Most votes first (greedy)")
+    EQUAL_SHARES = RULES[1], _("Method of Equal Shares")
+    EQUAL_SHARES_ADD1 = RULES[2], _("Method of Equal Shares, completed (add1)")
+    EQUAL_SHARES_ADD1_COMPARISON = RULES[3], _("Equal Shares (add1), compared with greedy")
+
+
+class Round(models.Model):
+    """A wijkbudget round: budget, dated phases, ballot style, counting rule and eligibility."""
+
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="budget_rounds")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    budget = models.DecimalField(
+        _("total budget (euro)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    # Each phase runs from its own start until the next one starts.
+    proposals_start = models.DateTimeField(_("proposals open"))
+    review_start = models.DateTimeField(_("review and costing start"))
+    voting_start = models.DateTimeField(_("voting opens"))
+    voting_end = models.DateTimeField(_("voting closes"))
+    realisation_start = models.DateTimeField(_("realisation starts"))
+    ballot_style = models.CharField(
+        _("ballot style"), max_length=20, choices=BallotStyle.choices, default="approval"
+    )
+    rule = models.CharField(
+        _("counting rule"), max_length=40, choices=CountingRule.choices, default=RULES[2]
+    )
+    min_choices = models.PositiveSmallIntegerField(
+        _("minimum number of projects"),
+        default=1,
+        help_text=_("Approval ballots: at least this many projects."),
+    )
+    max_choices = models.PositiveSmallIntegerField(
+        _("maximum number of projects"),
+        default=5,
+        help_text=_("Approval ballots: at most this many projects."),
+    )
+    min_budget_share = models.PositiveSmallIntegerField(
+        _("minimum share of the budget (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Knapsack ballots: the chosen projects must cost at least this share."),
+    )
+    points_total = models.PositiveSmallIntegerField(
+        _("points to distribute"),
+        default=10,
+        help_text=_("Points ballots: each voter distributes at most this many points."),
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    allow_letter_codes = models.BooleanField(_("letter voting codes allowed"), default=False)
+    review_due_days = models.PositiveSmallIntegerField(
+        _("days the wijkpanel has for a review"), default=14
+    )
+    is_rehearsal = models.BooleanField(_("rehearsal (imported, not public)"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-voting_start"]
+        verbose_name = _("wijkbudget round")
+        verbose_name_plural = _("wijkbudget rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ballot_style__in=BallotStyle.values), name="round_style_valid"
+            ),
+            models.CheckConstraint(condition=Q(rule__in=RULES), name="round_rule_valid"),
+            models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(review_start__gte=models.F("proposals_start"))
+                & Q(voting_start__gte=models.F("review_start"))
+                & Q(voting_end__gt=models.F("voting_start"))
+                & Q(realisation_start__gte=models.F("voting_end")),
+                name="round_phases_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.wijk})"
+
+    def clean(self) -> None:
+        dates = [
+            self.proposals_start,
+            self.review_start,
+            self.voting_start,
+            self.voting_end,
+            self.realisation_start,
+        ]
+        if all(dates) and any(a > b for a, b in zip(dates, dates[1:], strict=False)):
+            raise ValidationError(
+                _("The phases must follow each other: proposals, review, voting, results.")
+            )
+        if self.voting_start and self.voting_end and self.voting_end <= self.voting_start:
+            raise ValidationError({"voting_end": _("Voting must close after it opens.")})
+        if self.ballot_style == BallotStyle.APPROVAL and (
+            self.max_choices < 1 or self.min_choices > self.max_choices
+        ):
+            raise ValidationError(
+                {"min_choices": _("The minimum cannot be larger than the maximum.")}
+            )
+        if self.ballot_style == BallotStyle.POINTS and self.points_total < 1:
+            raise ValidationError({"points_total": _("Give voters at least one point.")})
+
+    def phase_at(self, when) -> str:
+        """The phase at a moment, computed from the dates."""
+        if when < self.proposals_start:
+            return Phase.UPCOMING
+        if when < self.review_start:
+            return Phase.PROPOSALS
+        if when < self.voting_start:
+            return Phase.REVIEW
+        if when < self.voting_end:
+            return Phase.VOTING
+        if when < self.realisation_start:
+            return Phase.RESULTS
+        return Phase.REALISATION
+
+    @property
+    def phase(self) -> str:
+        """The phase now."""
+        return self.phase_at(timezone.now())
+
+    def get_phase_display(self) -> str:
+        return str(Phase(self.phase).label)
+
+    def phase_reached(self, phase: str) -> bool:
+        """True when the round is in `phase` or a later one."""
+        return PHASE_ORDER.index(self.phase) >= PHASE_ORDER.index(phase)
+
+    @property
+    def voting_closed(self) -> bool:
+        return timezone.now() >= self.voting_end
+
+
+class ProjectStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review by the wijkpanel")
+    REVIEWED = "reviewed", _("Reviewed; feasibility check by the municipality")
+    ELIGIBLE = "eligible", _("On the ballot")
+    INELIGIBLE = "ineligible", _("Not on the ballot")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Project(models.Model):
+    """A project idea for a round; only eligible projects appear on the ballot."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("short summary"), max_length=280)
+    description = models.TextField(_("description"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="budget/", blank=True)
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_projects",
+        verbose_name=_("existing initiative"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_projects",
+    )
+    cost = models.DecimalField(
+        _("cost estimate (euro)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default="submitted"
+    )
+    decision_reason = models.TextField(_("public reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "pk"]
+        verbose_name = _("wijkbudget project")
+        verbose_name_plural = _("wijkbudget projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values), name="project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="project_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="eligible") | Q(cost__isnull=False),
+                name="project_eligible_has_cost",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def wijk(self) -> Wijk:
+        """The wijk of the round, so the shared predicates work on projects."""
+        return self.round.wijk
+
+
+class RealisationStage(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REALISED = "realised", _("Realised")
+
+
+class ProjectUpdate(models.Model):
+    """A public progress note on a funded project, until it is realised."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    stage = models.CharField(_("stage"), max_length=20, choices=RealisationStage.choices)
+    text = models.TextField(_("update"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=RealisationStage.values), name="projectupdate_stage_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_stage_display()}"
+
+
+class Via(models.TextChoices):
+    WEB = "web", _("Online")
+    CODE = "code", _("Letter code")
+    PAPER = "paper", _("Paper ballot")
+    IMPORT = "import", _("Imported")
+
+
+class VotingCodeBatch(models.Model):
+    """Letter voting codes generated for a round; the letters are downloaded once."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="code_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("batch of voting codes")
+        verbose_name_plural = _("batches of voting codes")
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class VotingCode(models.Model):
+    """One letter voting code for one address; a selector and a salted, keyed hash only."""
+
+    batch = models.ForeignKey(VotingCodeBatch, on_delete=models.CASCADE, related_name="codes")
+    selector = models.CharField(max_length=8, unique=True)
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.CharField(_("house number"), max_length=10)
+    postcode = models.CharField(_("postcode"), max_length=6)
+    history = HistoricalRecords(excluded_fields=["salt", "digest"])
+
+    class Meta:
+        verbose_name = _("voting code")
+        verbose_name_plural = _("voting codes")
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode}"
+
+
+class Ballot(models.Model):
+    """The secret choices of one voter (or code, or paper form); the last one cast counts.
+
+    No user, no timestamps and a random key, so nothing here ties it to a person
+    or to the moment its Participation was recorded; deliberately no history.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
+    # keyed_hash of the voter (user or code) with HASH_SECRET; random for paper forms.
+    voter_key = models.CharField(max_length=64)
+    # {"<project pk>": points}; 1 per chosen project on approval and knapsack ballots.
+    choices = models.JSONField(default=dict)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    receipt_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # A paper ballot counts only once a second staff member has confirmed it.
+    counted = models.BooleanField(default=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "voter_key"], name="one_ballot_per_voter"),
+            models.CheckConstraint(condition=Q(via__in=Via.values), name="ballot_via_valid"),
+            models.CheckConstraint(
+                condition=Q(counted=True) | Q(via="paper"), name="ballot_only_paper_uncounted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Ballot"))
+
+
+class Participation(models.Model):
+    """That and when someone voted in a round (and how): never what they chose."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_participations",
+    )
+    code = models.ForeignKey(
+        VotingCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(_("voted"), max_length=10, choices=Via.choices)
+    voted_at = models.DateTimeField(_("voted at"), default=timezone.now)
+    changed_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    # Paper ballots: who typed the form in and who confirmed it (four eyes).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["voted_at"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user"],
+                condition=Q(user__isnull=False),
+                name="one_participation_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "code"],
+                condition=Q(code__isnull=False),
+                name="one_participation_per_code",
+            ),
+            models.CheckConstraint(condition=Q(via__in=Via.values), name="participation_via_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_via_display()} {self.voted_at:%Y-%m-%d %H:%M}"
+
+
+class Result(models.Model):
+    """The count of a round: funded projects in order, figures per rule, the .pb file."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="result")
+    rule = models.CharField(_("counting rule"), max_length=40, choices=CountingRule.choices)
+    funded = models.JSONField(default=list)  # project pks, in the order they were selected
+    votes = models.JSONField(default=dict)  # {"<project pk>": votes (or points)}
+    figures = models.JSONField(default=dict)  # per rule: funded, total_cost, voters, reached
+    ballot_count = models.PositiveIntegerField(default=0)
+    eligible_count = models.PositiveIntegerField(default=0)
+    budget_used = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    pb_text = models.TextField(blank=True)
+    pb_sha256 = models.CharField(max_length=64, blank=True)
+    counted_at = models.DateTimeField(default=timezone.now)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["pb_text"])
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_used__gte=0), name="result_budget_used_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.get_rule_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def turnout(self) -> Decimal | None:
+        """Ballots against eligible residents, as a percentage."""
+        if not self.eligible_count:
+            return None
+        return Decimal(100 * self.ballot_count) / Decimal(self.eligible_count)

@@ -1,0 +1,103 @@
+"""Permissions of the wijkbudget, per role and per phase (django-rules).
+
+Rules take a Round or a Project; a Project's round decides the phase.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from budget.models import Phase, Project, ProjectStatus, Round
+from core.rules import (
+    is_council_staff,
+    is_panel_chair_of_wijk,
+    is_panel_member_of_wijk,
+    is_resident_of_wijk,
+    is_verified_resident_of_wijk,
+)
+
+
+def _round_of(obj) -> Round | None:
+    if isinstance(obj, Round):
+        return obj
+    if isinstance(obj, Project):
+        return obj.round
+    return getattr(obj, "round", None)
+
+
+def _in_phase(*phases: str):
+    @rules.predicate(name=f"in_phase_{'_'.join(phases)}")
+    def predicate(user, obj=None) -> bool:
+        budget_round = _round_of(obj)
+        return budget_round is not None and budget_round.phase in phases
+
+    return predicate
+
+
+in_proposals_phase = _in_phase(Phase.PROPOSALS)
+in_voting_phase = _in_phase(Phase.VOTING)
+voting_closed = _in_phase(Phase.RESULTS, Phase.REALISATION)
+
+
+@rules.predicate
+def is_public_round(user, obj=None) -> bool:
+    """Rounds are public, except rehearsals loaded from a .pb file."""
+    budget_round = _round_of(obj)
+    return budget_round is not None and not budget_round.is_rehearsal
+
+
+@rules.predicate
+def meets_minimum_age(user, obj=None) -> bool:
+    """Old enough in the year voting closes, when the round has a minimum age."""
+    budget_round = _round_of(obj)
+    if budget_round is None:
+        return False
+    if budget_round.min_age is None:
+        return True
+    profile = getattr(user, "profile", None)
+    age = profile.age_in(budget_round.voting_end.year) if profile else None
+    return age is not None and age >= budget_round.min_age
+
+
+@rules.predicate
+def results_published(user, obj=None) -> bool:
+    """The round's result has been published by staff."""
+    budget_round = _round_of(obj)
+    result = getattr(budget_round, "result", None) if budget_round else None
+    return result is not None and result.published_at is not None
+
+
+@rules.predicate
+def is_proposer(user, obj=None) -> bool:
+    """The resident who proposed this project."""
+    return isinstance(obj, Project) and user.is_authenticated and obj.proposed_by_id == user.pk
+
+
+@rules.predicate
+def project_is_public(user, obj=None) -> bool:
+    """Submitted projects are public, except withdrawn ones."""
+    return isinstance(obj, Project) and obj.status != ProjectStatus.WITHDRAWN
+
+
+is_eligible_voter = is_verified_resident_of_wijk & meets_minimum_age
+
+rules.add_perm("budget.view_round", is_public_round | is_council_staff)
+rules.add_perm("budget.manage_round", is_council_staff)
+rules.add_perm("budget.propose_project", is_resident_of_wijk & in_proposals_phase)
+rules.add_perm(
+    "budget.view_project", (is_public_round & project_is_public) | is_proposer | is_council_staff
+)
+rules.add_perm("budget.withdraw_project", is_proposer & in_proposals_phase)
+rules.add_perm("budget.review_project", is_council_staff)
+# The chair concludes a review by writing the advice; staff may proceed without it.
+rules.add_perm("budget.conclude_project_review", is_panel_chair_of_wijk | is_council_staff)
+rules.add_perm("budget.decide_project", is_council_staff)
+rules.add_perm("budget.vote", is_eligible_voter & in_voting_phase)
+rules.add_perm("budget.enter_paper_ballot", is_council_staff & (in_voting_phase | voting_closed))
+rules.add_perm("budget.count_round", is_council_staff & voting_closed)
+rules.add_perm("budget.publish_result", is_council_staff & voting_closed)
+rules.add_perm("budget.view_result", (is_public_round & results_published) | is_council_staff)
+rules.add_perm("budget.update_project_progress", is_council_staff)
+rules.add_perm("budget.import_pb", is_council_staff)
+# Panel members see proposals in review in their wijk (the review app shows the details).
+rules.add_perm("budget.view_proposals_in_review", is_panel_member_of_wijk | is_council_staff)

@@ -1,0 +1,209 @@
+"""Reads of the wijkbudget worth a name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from budget.models import (
+    Ballot,
+    Participation,
+    Project,
+    ProjectStatus,
+    Result,
+    Round,
+    Via,
+    VotingCode,
+    VotingCodeBatch,
+)
+from core import codes
+from core.models import Profile, ResidencyStatus, User, Wijk
+
+
+def rounds_public() -> QuerySet[Round]:
+    """Rounds residents see (rehearsals stay with staff), newest voting first."""
+    return Round.objects.filter(is_rehearsal=False).select_related("wijk", "result")
+
+
+def rounds_open(*, wijk: Wijk | None = None) -> list[Round]:
+    """Public rounds between the start of proposals and the end of voting (for home pages)."""
+    now = timezone.now()
+    qs = rounds_public().filter(proposals_start__lte=now, voting_end__gt=now)
+    if wijk is not None:
+        qs = qs.filter(wijk=wijk)
+    return list(qs.order_by("voting_end"))
+
+
+def rounds_for_staff() -> QuerySet[Round]:
+    """Every round, with counts for the staff list."""
+    return Round.objects.select_related("wijk", "result").annotate(
+        project_count=Count("projects", distinct=True),
+        participation_count=Count("participations", distinct=True),
+    )
+
+
+def round_detail(*, pk: int) -> Round:
+    """One round with its wijk and result."""
+    return Round.objects.select_related("wijk", "result").get(pk=pk)
+
+
+def projects_on_ballot(*, budget_round: Round) -> QuerySet[Project]:
+    """The eligible projects, as the ballot shows them."""
+    return Project.objects.filter(round=budget_round, status=ProjectStatus.ELIGIBLE).order_by(
+        "title", "pk"
+    )
+
+
+def projects_public(*, budget_round: Round) -> QuerySet[Project]:
+    """Every proposal that residents may see, with its status and public reason."""
+    return (
+        Project.objects.filter(round=budget_round)
+        .exclude(status=ProjectStatus.WITHDRAWN)
+        .select_related("initiative")
+        .order_by("title", "pk")
+    )
+
+
+def projects_for_staff(*, budget_round: Round) -> QuerySet[Project]:
+    """All projects of a round for staff, with the proposer."""
+    return (
+        Project.objects.filter(round=budget_round)
+        .select_related("proposed_by__profile", "initiative")
+        .order_by("status", "title")
+    )
+
+
+def eligible_voter_count(*, budget_round: Round) -> int:
+    """Residents who may vote: verified residents of the wijk of age, plus live letter codes."""
+    profiles = Profile.objects.filter(
+        wijk=budget_round.wijk, residency_status=ResidencyStatus.VERIFIED
+    )
+    if budget_round.min_age is not None:
+        profiles = profiles.filter(
+            birth_year__lte=budget_round.voting_end.year - budget_round.min_age
+        )
+    count = profiles.count()
+    if budget_round.allow_letter_codes:
+        count += VotingCode.objects.filter(
+            batch__round=budget_round, batch__voided_at__isnull=True
+        ).count()
+    paper = Participation.objects.filter(round=budget_round, via=Via.PAPER).count()
+    return count + paper
+
+
+def has_voted(*, budget_round: Round, user: User) -> bool:
+    """Whether this person has voted in the round (the audited participation says so)."""
+    return (
+        user.is_authenticated
+        and Participation.objects.filter(round=budget_round, user=user).exists()
+    )
+
+
+def own_choices(
+    *, budget_round: Round, user: User | None = None, code: VotingCode | None = None
+) -> dict[int, int]:
+    """The voter's own current choices, to change them; found by the keyed hash only."""
+    if user is not None:
+        key = codes.keyed_hash("ballot", budget_round.pk, user.pk)
+    elif code is not None:
+        key = codes.keyed_hash("ballot-code", budget_round.pk, code.pk)
+    else:
+        return {}
+    choices = (
+        Ballot.objects.filter(round=budget_round, voter_key=key)
+        .values_list("choices", flat=True)
+        .first()
+    )
+    return {int(pk): points for pk, points in (choices or {}).items()}
+
+
+def participation_summary(*, budget_round: Round) -> dict[str, int]:
+    """How many voted, by way of voting (for staff)."""
+    rows = Participation.objects.filter(round=budget_round).values("via").annotate(n=Count("id"))
+    summary = {row["via"]: row["n"] for row in rows}
+    summary["total"] = sum(summary.values())
+    summary["pending_paper"] = Ballot.objects.filter(round=budget_round, counted=False).count()
+    return summary
+
+
+def pending_paper_ballots(*, budget_round: Round) -> QuerySet[Ballot]:
+    """Paper ballots waiting for a second staff member."""
+    return Ballot.objects.filter(round=budget_round, counted=False).select_related(
+        "entered_by__profile"
+    )
+
+
+def code_batches(*, budget_round: Round) -> QuerySet[VotingCodeBatch]:
+    """The round's voting code batches with their sizes and use."""
+    return VotingCodeBatch.objects.filter(round=budget_round).annotate(
+        code_count=Count("codes", distinct=True),
+    )
+
+
+def codes_used_count(*, budget_round: Round) -> int:
+    """How many letter codes have voted."""
+    return Participation.objects.filter(round=budget_round, code__isnull=False).count()
+
+
+@dataclass
+class ResultRow:
+    """One project on the results page."""
+
+    project: Project
+    votes: int
+    funded: bool
+    order: int | None
+    share: float  # votes against the most voted project, for the chart
+
+
+def result_rows(*, result: Result) -> list[ResultRow]:
+    """Projects with their votes, funded first in the order they were selected."""
+    projects = {
+        p.pk: p for p in Project.objects.filter(round_id=result.round_id, status="eligible")
+    }
+    top = max([int(v) for v in result.votes.values()] or [0]) or 1
+    order = {pk: n for n, pk in enumerate(result.funded, start=1)}
+    rows = [
+        ResultRow(
+            project=project,
+            votes=int(result.votes.get(str(pk), 0)),
+            funded=pk in order,
+            order=order.get(pk),
+            share=round(100 * int(result.votes.get(str(pk), 0)) / top, 1),
+        )
+        for pk, project in projects.items()
+    ]
+    rows.sort(key=lambda row: (not row.funded, row.order or 0, -row.votes, row.project.title))
+    return rows
+
+
+def result_comparison(*, result: Result) -> list[dict]:
+    """What each rule would have funded and the share of voters it reaches."""
+    titles = dict(Project.objects.filter(round_id=result.round_id).values_list("pk", "title"))
+    rows = []
+    for rule, figure in result.figures.items():
+        voters = figure["voters"] or 0
+        rows.append(
+            {
+                "rule": rule,
+                "chosen": rule == result.rule,
+                "funded": [titles.get(pk, pk) for pk in figure["funded"]],
+                "total_cost": Decimal(figure["total_cost"]),
+                "reached": figure["reached"],
+                "share": round(100 * figure["reached"] / voters, 1) if voters else 0,
+            }
+        )
+    return rows
+
+
+def funded_projects(*, result: Result) -> QuerySet[Project]:
+    """The funded projects of a result, with their progress updates."""
+    return Project.objects.filter(pk__in=result.funded).prefetch_related("updates")
+
+
+def rounds_with_published_results() -> QuerySet[Round]:
+    """Public rounds whose result is out."""
+    return rounds_public().filter(Q(result__published_at__isnull=False))

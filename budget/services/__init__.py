@@ -1,0 +1,55 @@
+"""Every state change of the wijkbudget: rounds and projects, voting, counting and results.
+
+Services take the acting user (never the request), check the permission
+themselves, validate and save with a change reason for the audit trail.
+"""
+
+from budget.services.results import (
+    result_publish,
+    round_count,
+    round_import_pb,
+)
+from budget.services.rounds import (
+    project_progress_add,
+    project_propose,
+    project_review_concluded,
+    project_transition,
+    round_create,
+    round_update,
+)
+from budget.services.voting import (
+    CodeRejected,
+    ballot_cast,
+    ballot_cast_with_code,
+    ballot_validate,
+    paper_ballot_confirm,
+    paper_ballot_discard,
+    paper_ballot_enter,
+    receipt_check,
+    voting_code_batch_create,
+    voting_code_batch_void,
+    voting_code_check,
+)
+
+__all__ = [
+    "CodeRejected",
+    "ballot_cast",
+    "ballot_cast_with_code",
+    "ballot_validate",
+    "paper_ballot_confirm",
+    "paper_ballot_discard",
+    "paper_ballot_enter",
+    "project_progress_add",
+    "project_propose",
+    "project_review_concluded",
+    "project_transition",
+    "receipt_check",
+    "result_publish",
+    "round_count",
+    "round_create",
+    "round_import_pb",
+    "round_update",
+    "voting_code_batch_create",
+    "voting_code_batch_void",
+    "voting_code_check",
+]

@@ -1,0 +1,211 @@
+"""State changes of rounds and their projects, up to the ballot."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from budget.models import (
+    Ballot,
+    Project,
+    ProjectUpdate,
+    Round,
+)
+from budget.workflow import BALLOT_CHANGING, TRANSITIONS
+from core.models import User, Wijk
+from core.workflow import transition_run
+from initiatives.models import Initiative, InitiativeStatus
+from initiatives.review.services import review_open
+
+# What may still change once ballots exist: nothing that decides the outcome.
+ALWAYS_EDITABLE = frozenset({"name", "description", "realisation_start", "review_due_days"})
+ROUND_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "budget",
+        "proposals_start",
+        "review_start",
+        "voting_start",
+        "voting_end",
+        "realisation_start",
+        "ballot_style",
+        "rule",
+        "min_choices",
+        "max_choices",
+        "min_budget_share",
+        "points_total",
+        "min_age",
+        "allow_letter_codes",
+        "review_due_days",
+    }
+)
+
+
+def save_audited(instance, *, actor: User | None, reason: str) -> None:
+    """Validate and save an audited object, recording who did it and why."""
+    instance.full_clean()
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.save()
+
+
+def round_is_locked(budget_round: Round) -> bool:
+    """True once any ballot (counted or not) exists: the outcome's inputs are fixed."""
+    return Ballot.objects.filter(round=budget_round).exists()
+
+
+def _locked_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "Voting has started: the budget, ballot, counting rule, eligibility and projects "
+            "can no longer change."
+        ),
+        code="round_locked",
+    )
+
+
+@transaction.atomic
+def round_create(*, actor: User, wijk: Wijk, **fields) -> Round:
+    """Staff open a wijkbudget round for a wijk."""
+    if not actor.has_perm("budget.manage_round", wijk):
+        raise PermissionDenied(_("Only council staff can open a wijkbudget round."))
+    unknown = set(fields) - ROUND_FIELDS
+    if unknown:
+        raise TypeError(f"unknown round fields: {sorted(unknown)}")
+    budget_round = Round(wijk=wijk, created_by=actor, **fields)
+    save_audited(budget_round, actor=actor, reason=_("Round opened"))
+    return budget_round
+
+
+@transaction.atomic
+def round_update(*, actor: User, budget_round: Round, **fields) -> Round:
+    """Change a round; once a ballot exists only its name, text and realisation date change."""
+    if not actor.has_perm("budget.manage_round", budget_round):
+        raise PermissionDenied(_("Only council staff can change a wijkbudget round."))
+    unknown = set(fields) - ROUND_FIELDS
+    if unknown:
+        raise TypeError(f"unknown round fields: {sorted(unknown)}")
+    # The lock on the round row waits for ballots being cast (they hold a share lock).
+    budget_round = Round.objects.select_for_update().get(pk=budget_round.pk)
+    changed = [name for name, value in fields.items() if getattr(budget_round, name) != value]
+    if set(changed) - ALWAYS_EDITABLE and round_is_locked(budget_round):
+        raise _locked_error()
+    for name, value in fields.items():
+        setattr(budget_round, name, value)
+    save_audited(budget_round, actor=actor, reason=_("Round changed"))
+    return budget_round
+
+
+@transaction.atomic
+def project_propose(
+    *,
+    actor: User,
+    budget_round: Round,
+    title: str,
+    summary: str,
+    description: str = "",
+    photo=None,
+    initiative: Initiative | None = None,
+) -> Project:
+    """A resident proposes a project idea (or puts forward an existing initiative)."""
+    if not actor.has_perm("budget.propose_project", budget_round):
+        raise PermissionDenied(
+            _("Only residents of this wijk can propose projects, during the proposal phase.")
+        )
+    if initiative is not None and (
+        initiative.wijk_id != budget_round.wijk_id
+        or initiative.status not in (InitiativeStatus.PUBLISHED, InitiativeStatus.IN_PROGRESS)
+    ):
+        raise ValidationError(
+            {"initiative": _("Choose a published initiative from this wijk.")},
+            code="initiative_elsewhere",
+        )
+    project = Project(
+        round=budget_round,
+        title=title.strip(),
+        summary=summary.strip(),
+        description=description.strip(),
+        initiative=initiative,
+        proposed_by=actor,
+    )
+    if photo:
+        project.photo = photo
+    save_audited(project, actor=actor, reason=_("Project proposed"))
+    return project
+
+
+@transaction.atomic
+def project_transition(
+    *,
+    actor: User,
+    project: Project,
+    action: str,
+    reason: str = "",
+    cost: Decimal | None = None,
+) -> Project:
+    """Take one step in a project's life (see budget/workflow.py)."""
+    changes: dict[str, object] = {}
+    if action in BALLOT_CHANGING:
+        # Take the round's lock first, so no ballot is cast while the ballot changes.
+        budget_round = Round.objects.select_for_update().get(pk=project.round_id)
+        if round_is_locked(budget_round):
+            raise _locked_error()
+        changes["decision_reason"] = reason.strip()
+        if action == "mark_eligible":
+            cost = cost if cost is not None else project.cost
+            if cost is None or cost < 0:
+                raise ValidationError(
+                    {"cost": _("Set the cost estimate before the project goes on the ballot.")},
+                    code="cost_required",
+                )
+            changes["cost"] = cost
+    elif cost is not None:
+        changes["cost"] = cost
+    project = transition_run(
+        obj=project,
+        action=action,
+        actor=actor,
+        transitions=TRANSITIONS,
+        reason=reason,
+        changes=changes,
+    )
+    if action == "send_to_review":
+        review_open(
+            subject=project,
+            wijk=project.round.wijk,
+            actor=actor,
+            due_days=project.round.review_due_days,
+        )
+    return project
+
+
+def project_review_concluded(*, subject: Project, review, actor: User) -> None:
+    """Called by the review app when the wijkpanel's review of a project ends."""
+    advice = review.get_advice_display() if review.advice else _("no advice")
+    transition_run(
+        obj=subject,
+        action="conclude",
+        actor=actor,
+        transitions=TRANSITIONS,
+        reason=_("Wijkpanel review concluded: %(advice)s") % {"advice": advice},
+    )
+
+
+@transaction.atomic
+def project_progress_add(*, actor: User, project: Project, stage: str, text: str) -> ProjectUpdate:
+    """Staff post a progress update on a funded project until it is realised."""
+    if not actor.has_perm("budget.update_project_progress", project):
+        raise PermissionDenied(_("Only council staff can post progress updates."))
+    result = getattr(project.round, "result", None)
+    if result is None or not result.is_published or project.pk not in result.funded:
+        raise ValidationError(
+            _("Progress updates are for funded projects of a published result."),
+            code="not_funded",
+        )
+    update = ProjectUpdate(project=project, stage=stage, text=text.strip(), created_by=actor)
+    save_audited(update, actor=actor, reason=_("Progress update"))
+    return update

@@ -1,0 +1,470 @@
+"""Casting secret ballots: online, with a letter code, or on paper (four eyes).
+
+A ballot is found by a keyed hash of its voter, so changing it needs no link
+from the person to the row that a database administrator could read. The
+act of voting is recorded apart, in an audited Participation without choices.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget.models import (
+    Ballot,
+    BallotStyle,
+    Participation,
+    Project,
+    ProjectStatus,
+    Round,
+    Via,
+    VotingCode,
+    VotingCodeBatch,
+)
+from budget.services.rounds import save_audited
+from core import codes
+from core.mail import queue_email
+from core.models import User
+from core.services import LetterAddress
+
+Choices = Mapping[int, int]
+
+
+class CodeRejected(ValidationError):
+    """A letter voting code that cannot be used; the message says why."""
+
+
+class BallotRefused(ValidationError):
+    """The ballot breaks a rule of the round; nothing was counted."""
+
+
+def voter_key_for_user(*, budget_round: Round, user: User) -> str:
+    """The key of a user's ballot: a keyed hash, never the user id itself."""
+    return codes.keyed_hash("ballot", budget_round.pk, user.pk)
+
+
+def voter_key_for_code(*, budget_round: Round, code: VotingCode) -> str:
+    """The key of a letter code's ballot (hashed: the code row holds an address)."""
+    return codes.keyed_hash("ballot-code", budget_round.pk, code.pk)
+
+
+def receipt_digest(*, budget_round: Round, receipt: str) -> str:
+    """What is stored of a receipt code."""
+    return codes.keyed_hash("receipt", budget_round.pk, codes.normalize_code(receipt))
+
+
+def _euro(amount: Decimal) -> str:
+    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def ballot_validate(*, budget_round: Round, choices: Choices) -> dict[str, int]:
+    """Check a ballot against the round's rules; the choices as stored, or a Dutch error."""
+    costs = dict(
+        Project.objects.filter(round=budget_round, status=ProjectStatus.ELIGIBLE).values_list(
+            "pk", "cost"
+        )
+    )
+    if any(pk not in costs for pk in choices):
+        raise BallotRefused(
+            _("Your ballot names a project that is not on this ballot. Please choose again."),
+            code="unknown_project",
+        )
+    if any(isinstance(points, bool) or not isinstance(points, int) for points in choices.values()):
+        raise BallotRefused(_("The ballot could not be read. Please fill it in again."))
+    chosen = {pk: points for pk, points in choices.items() if points}
+    style = budget_round.ballot_style
+    if style == BallotStyle.POINTS:
+        given = sum(chosen.values())
+        if any(points < 0 for points in chosen.values()):
+            raise BallotRefused(_("Points cannot be negative."), code="negative_points")
+        if given > budget_round.points_total:
+            raise BallotRefused(
+                _("You gave %(given)d points; you have %(total)d points to distribute.")
+                % {"given": given, "total": budget_round.points_total},
+                code="too_many_points",
+            )
+        if given == 0:
+            raise BallotRefused(_("Give at least one point to a project."), code="empty")
+    elif any(points != 1 for points in chosen.values()):
+        raise BallotRefused(_("The ballot could not be read. Please fill it in again."))
+    if style == BallotStyle.APPROVAL:
+        if len(chosen) > budget_round.max_choices:
+            raise BallotRefused(
+                _("Choose at most %(n)d projects; you chose %(chosen)d.")
+                % {"n": budget_round.max_choices, "chosen": len(chosen)},
+                code="too_many",
+            )
+        if len(chosen) < max(budget_round.min_choices, 1):
+            raise BallotRefused(
+                _("Choose at least %(n)d projects; you chose %(chosen)d.")
+                % {"n": max(budget_round.min_choices, 1), "chosen": len(chosen)},
+                code="too_few",
+            )
+    if style == BallotStyle.KNAPSACK:
+        total = sum((costs[pk] for pk in chosen), Decimal(0))
+        if not chosen:
+            raise BallotRefused(_("Choose at least one project."), code="too_few")
+        if total > budget_round.budget:
+            raise BallotRefused(
+                _(
+                    "The projects you chose cost € %(total)s together, more than the budget "
+                    "of € %(budget)s. Leave out a project."
+                )
+                % {"total": _euro(total), "budget": _euro(budget_round.budget)},
+                code="over_budget",
+            )
+        minimum = budget_round.budget * budget_round.min_budget_share / 100
+        if total < minimum:
+            raise BallotRefused(
+                _("Choose projects worth at least € %(min)s together (%(share)d%% of the budget).")
+                % {"min": _euro(minimum), "share": budget_round.min_budget_share},
+                code="under_minimum",
+            )
+    return {str(pk): points for pk, points in sorted(chosen.items())}
+
+
+def _round_sharing_lock(budget_round: Round) -> Round:
+    """Re-read the round holding a share lock, so its configuration cannot change while
+    this ballot is cast (round_update takes the row for update)."""
+    if connection.vendor == "postgresql":
+        locked = Round.objects.raw(
+            "SELECT * FROM budget_round WHERE id = %s FOR SHARE",
+            [budget_round.pk],  # noqa: S611 - a constant query with a parameter
+        )[0]
+    else:
+        locked = Round.objects.get(pk=budget_round.pk)
+    if locked.wijk_id == budget_round.wijk_id:
+        locked.wijk = budget_round.wijk  # a wijk never changes: reuse the caller's copy
+    return locked
+
+
+def _store_ballot(
+    *, budget_round: Round, voter_key: str, choices: dict[str, int], via: str, receipt: str
+) -> Ballot:
+    """Create the voter's ballot or replace its choices in place (under a row lock)."""
+    digest = receipt_digest(budget_round=budget_round, receipt=receipt)
+    ballot = (
+        Ballot.objects.select_for_update().filter(round=budget_round, voter_key=voter_key).first()
+    )
+    if ballot is None:
+        try:
+            with transaction.atomic():
+                return Ballot.objects.create(
+                    round=budget_round,
+                    voter_key=voter_key,
+                    choices=choices,
+                    via=via,
+                    receipt_digest=digest,
+                )
+        except IntegrityError:
+            # Another request of the same voter created it first: replace that one.
+            ballot = Ballot.objects.select_for_update().get(round=budget_round, voter_key=voter_key)
+    ballot.choices = choices
+    ballot.receipt_digest = digest
+    ballot.save(update_fields=["choices", "receipt_digest"])
+    return ballot
+
+
+def _save_participation(participation: Participation, *, actor: User | None, reason: str) -> None:
+    """Validate the fields and save with history.
+
+    The foreign keys come from rows this request already holds and the uniqueness is the
+    database's constraint, so full_clean's extra queries (about six per vote) are skipped on
+    this hot path.
+    """
+    participation.clean_fields(exclude=["round", "user", "code", "entered_by", "confirmed_by"])
+    participation._history_user = actor
+    participation._change_reason = reason
+    participation.save()
+
+
+def _record_participation(
+    *, budget_round: Round, user: User | None, code: VotingCode | None, via: str
+) -> bool:
+    """Record that (and when) the voter voted; True when they had voted before.
+
+    The ballot row lock, taken first, serialises the voter's concurrent requests.
+    """
+    lookup = {"user": user} if user is not None else {"code": code}
+    participation = (
+        Participation.objects.select_for_update().filter(round=budget_round, **lookup).first()
+    )
+    if participation is None:
+        participation = Participation(round=budget_round, via=via, **lookup)
+        try:
+            with transaction.atomic():
+                _save_participation(participation, actor=user, reason=_("Voted"))
+            return False
+        except IntegrityError:
+            participation = Participation.objects.select_for_update().get(
+                round=budget_round, **lookup
+            )
+    participation.changed_at = timezone.now()
+    _save_participation(participation, actor=user, reason=_("Ballot changed"))
+    return True
+
+
+def _send_receipt(*, user: User, budget_round: Round, receipt: str) -> None:
+    context = {
+        "round": budget_round,
+        "receipt": receipt,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=_("Your vote for %(round)s has been received") % {"round": budget_round.name},
+        body=render_to_string("budget/email/ballot_receipt.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("budget/email/ballot_receipt.html", context), "text/html"
+    )
+    queue_email(message)
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What the voter gets back: the receipt code (shown once, e-mailed to account holders)."""
+
+    receipt: str
+    changed: bool
+
+
+@transaction.atomic
+def ballot_cast(*, actor: User, budget_round: Round, choices: Choices) -> CastResult:
+    """An eligible resident casts (or changes) their ballot; the last one counts."""
+    budget_round = _round_sharing_lock(budget_round)
+    if not actor.has_perm("budget.vote", budget_round):
+        raise PermissionDenied(_refusal(actor=actor, budget_round=budget_round))
+    stored = ballot_validate(budget_round=budget_round, choices=choices)
+    receipt = codes.generate_code()
+    _store_ballot(
+        budget_round=budget_round,
+        voter_key=voter_key_for_user(budget_round=budget_round, user=actor),
+        choices=stored,
+        via=Via.WEB,
+        receipt=receipt,
+    )
+    changed = _record_participation(budget_round=budget_round, user=actor, code=None, via=Via.WEB)
+    _send_receipt(user=actor, budget_round=budget_round, receipt=receipt)
+    return CastResult(receipt=receipt, changed=changed)
+
+
+def _refusal(*, actor: User, budget_round: Round) -> str:
+    """Why this person cannot vote now, in plain words."""
+    if budget_round.phase != "voting":
+        return _refusal_closed(budget_round)
+    if actor.has_perm("budget.vote", budget_round):
+        return ""
+    profile = getattr(actor, "profile", None)
+    if profile is None or profile.wijk_id != budget_round.wijk_id:
+        return _("Only residents of %(wijk)s can vote in this round.") % {
+            "wijk": budget_round.wijk.name
+        }
+    if not profile.is_verified:
+        return _("Verify your address first under My details (with the letter code) to vote.")
+    return _(
+        "This round has a minimum age of %(age)d. Fill in your birth year under My details."
+    ) % {"age": budget_round.min_age}
+
+
+def voter_refusal(*, actor: User, budget_round: Round) -> str:
+    """Public wrapper for the ballot page: empty when the person may vote."""
+    return _refusal(actor=actor, budget_round=budget_round)
+
+
+def voting_code_check(*, budget_round: Round, code: str) -> VotingCode:
+    """Find the letter code a voter typed, or say in plain words why it does not work."""
+    unknown = CodeRejected(
+        _("This voting code is not valid. Check the letter and try again."), code="invalid_code"
+    )
+    parts = codes.split_selector(code)
+    if parts is None:
+        raise unknown
+    selector, verifier = parts
+    row = VotingCode.objects.select_related("batch__round").filter(selector=selector).first()
+    if row is None or not codes.verify(salt=row.salt, digest=row.digest, verifier=verifier):
+        raise unknown
+    if row.batch.round_id != budget_round.pk:
+        raise CodeRejected(
+            _("This code belongs to another wijkbudget round and cannot be used here."),
+            code="other_round",
+        )
+    if row.batch.voided_at is not None or not budget_round.allow_letter_codes:
+        raise CodeRejected(
+            _("This code is no longer valid. Ask the municipality for a new letter."),
+            code="voided_code",
+        )
+    if budget_round.phase != "voting":
+        raise CodeRejected(_("Voting is not open now."), code="not_open")
+    return row
+
+
+@transaction.atomic
+def ballot_cast_with_code(*, code: VotingCode, budget_round: Round, choices: Choices) -> CastResult:
+    """A resident without an account votes (or changes the vote) with the letter code."""
+    budget_round = _round_sharing_lock(budget_round)
+    code = VotingCode.objects.select_related("batch").get(pk=code.pk)
+    if budget_round.phase != "voting":
+        raise PermissionDenied(_refusal_closed(budget_round))
+    if (
+        code.batch.round_id != budget_round.pk
+        or code.batch.voided_at is not None
+        or not budget_round.allow_letter_codes
+    ):
+        raise CodeRejected(
+            _("This code is no longer valid. Ask the municipality for a new letter."),
+            code="voided_code",
+        )
+    stored = ballot_validate(budget_round=budget_round, choices=choices)
+    receipt = codes.generate_code()
+    _store_ballot(
+        budget_round=budget_round,
+        voter_key=voter_key_for_code(budget_round=budget_round, code=code),
+        choices=stored,
+        via=Via.CODE,
+        receipt=receipt,
+    )
+    changed = _record_participation(budget_round=budget_round, user=None, code=code, via=Via.CODE)
+    return CastResult(receipt=receipt, changed=changed)
+
+
+def _refusal_closed(budget_round: Round) -> str:
+    if budget_round.voting_closed:
+        return _("Voting has closed; your vote was not counted.")
+    return _("Voting has not opened yet.")
+
+
+def receipt_check(*, budget_round: Round, receipt: str) -> bool:
+    """True when a receipt belongs to a ballot that counts (reveals nothing about choices)."""
+    if codes.split_selector(receipt) is None:
+        return False
+    return Ballot.objects.filter(
+        round=budget_round,
+        counted=True,
+        receipt_digest=receipt_digest(budget_round=budget_round, receipt=receipt),
+    ).exists()
+
+
+# --- Paper ballots (four eyes) --------------------------------------------------------
+
+
+@transaction.atomic
+def paper_ballot_enter(*, actor: User, budget_round: Round, choices: Choices) -> Ballot:
+    """A staff member types in a paper ballot; it counts only once a colleague confirms it."""
+    budget_round = _round_sharing_lock(budget_round)
+    if not actor.has_perm("budget.enter_paper_ballot", budget_round):
+        raise PermissionDenied(_("Paper ballots are entered by staff, from the start of voting."))
+    if hasattr(budget_round, "result"):
+        raise ValidationError(_("This round has been counted; no more paper ballots."))
+    stored = ballot_validate(budget_round=budget_round, choices=choices)
+    return Ballot.objects.create(
+        round=budget_round,
+        voter_key=codes.keyed_hash("paper", budget_round.pk, uuid.uuid4().hex),
+        choices=stored,
+        via=Via.PAPER,
+        counted=False,
+        entered_by=actor,
+    )
+
+
+@transaction.atomic
+def paper_ballot_confirm(*, actor: User, ballot: Ballot) -> Ballot:
+    """A second staff member confirms a paper ballot; it counts from then on."""
+    ballot = Ballot.objects.select_for_update().select_related("round").get(pk=ballot.pk)
+    if not actor.has_perm("budget.enter_paper_ballot", ballot.round):
+        raise PermissionDenied(_("Only council staff confirm paper ballots."))
+    if ballot.via != Via.PAPER or ballot.counted:
+        raise ValidationError(_("This paper ballot has already been confirmed."))
+    if ballot.entered_by_id == actor.pk:
+        raise ValidationError(
+            _("A colleague must confirm this paper ballot: you entered it yourself."),
+            code="same_person",
+        )
+    if hasattr(ballot.round, "result"):
+        raise ValidationError(_("This round has been counted; no more paper ballots."))
+    ballot.counted = True
+    ballot.confirmed_by = actor
+    ballot.save(update_fields=["counted", "confirmed_by"])
+    participation = Participation(
+        round=ballot.round, via=Via.PAPER, entered_by=ballot.entered_by, confirmed_by=actor
+    )
+    save_audited(participation, actor=actor, reason=_("Paper ballot entered and confirmed"))
+    return ballot
+
+
+@transaction.atomic
+def paper_ballot_discard(*, actor: User, ballot: Ballot) -> None:
+    """Throw away a paper ballot that was typed in wrongly, before it is confirmed."""
+    ballot = Ballot.objects.select_for_update().select_related("round").get(pk=ballot.pk)
+    if not actor.has_perm("budget.enter_paper_ballot", ballot.round):
+        raise PermissionDenied(_("Only council staff handle paper ballots."))
+    if ballot.via != Via.PAPER or ballot.counted:
+        raise ValidationError(_("A confirmed paper ballot cannot be discarded."))
+    ballot.delete()
+
+
+# --- Letter voting codes --------------------------------------------------------------
+
+
+@transaction.atomic
+def voting_code_batch_create(
+    *, actor: User, budget_round: Round, addresses: list[LetterAddress]
+) -> tuple[VotingCodeBatch, list[tuple[LetterAddress, str]]]:
+    """One voting code per address; the plain codes are returned once and never stored."""
+    if not actor.has_perm("budget.manage_round", budget_round):
+        raise PermissionDenied(_("Only council staff can generate voting codes."))
+    if not budget_round.allow_letter_codes:
+        raise ValidationError(_("This round does not allow voting with a letter code."))
+    if budget_round.voting_closed:
+        raise ValidationError(_("Voting has closed; no new codes."))
+    batch = VotingCodeBatch(round=budget_round, created_by=actor)
+    save_audited(
+        batch, actor=actor, reason=_("%(n)d voting codes generated") % {"n": len(addresses)}
+    )
+    letters: list[tuple[LetterAddress, str]] = []
+    for address in addresses:
+        for _attempt in range(20):
+            plain = codes.generate_code()
+            hashed = codes.hash_code(plain)
+            try:
+                with transaction.atomic():
+                    row = VotingCode(
+                        batch=batch,
+                        selector=hashed.selector,
+                        salt=hashed.salt,
+                        digest=hashed.digest,
+                        street=address.street,
+                        house_number=address.house_number,
+                        postcode=address.postcode,
+                    )
+                    row._history_user = actor
+                    row.save()
+            except IntegrityError:
+                continue
+            letters.append((address, plain))
+            break
+        else:  # pragma: no cover - only with an exhausted selector space
+            raise RuntimeError("Could not find a free code selector.")
+    return batch, letters
+
+
+@transaction.atomic
+def voting_code_batch_void(*, actor: User, batch: VotingCodeBatch) -> None:
+    """Make a batch's codes unusable (lost letters, a failed download)."""
+    if not actor.has_perm("budget.manage_round", batch.round):
+        raise PermissionDenied(_("Only council staff can void voting codes."))
+    batch = VotingCodeBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.voided_at:
+        raise ValidationError(_("This batch was already voided."))
+    batch.voided_at = timezone.now()
+    save_audited(batch, actor=actor, reason=_("Voting codes voided"))

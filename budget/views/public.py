@@ -1,0 +1,371 @@
+"""Public wijkbudget pages: rounds, proposals, the ballot, receipts and results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from budget import selectors, services
+from budget.forms import BallotForm, ProjectProposalForm, ReceiptForm, VotingCodeForm
+from budget.models import BallotStyle, Phase, ProjectStatus, VotingCode
+from budget.services.voting import voter_refusal
+from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
+from core.pdf import render_pdf
+from core.permissions import object_permission_required
+from core.ratelimit import client_ip, is_limited
+from core.views import apply_errors
+
+CODE_ATTEMPTS = 5
+CODE_WINDOW_SECONDS = 15 * 60
+SESSION_CODE = "budget_voting_code"
+SESSION_RECEIPT = "budget_receipt"
+
+
+@require_GET
+def round_list(request):
+    """Wijkbudget rounds, newest first."""
+    return render(request, "budget/round_list.html", {"rounds": selectors.rounds_public()})
+
+
+def round_detail(request, pk: int):
+    """A round: its phase, dates, projects and what a resident can do now."""
+    budget_round = round_by_pk(request, pk)
+    require(request.user, "budget.view_round", budget_round)
+    phase = budget_round.phase
+    projects = (
+        selectors.projects_on_ballot(budget_round=budget_round)
+        if budget_round.phase_reached(Phase.VOTING)
+        else selectors.projects_public(budget_round=budget_round)
+    )
+    return render(
+        request,
+        "budget/round_detail.html",
+        {
+            "round": budget_round,
+            "phase": phase,
+            "projects": projects,
+            "has_voted": selectors.has_voted(budget_round=budget_round, user=request.user),
+            "can_propose": request.user.has_perm("budget.propose_project", budget_round),
+            "result_public": request.user.has_perm("budget.view_result", budget_round)
+            and getattr(getattr(budget_round, "result", None), "is_published", False),
+        },
+    )
+
+
+@object_permission_required("budget.propose_project", round_by_pk)
+def project_propose(request, obj):
+    """A resident proposes a project idea for the round."""
+    form = ProjectProposalForm(request.POST or None, request.FILES or None, budget_round=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_propose(
+                actor=request.user, budget_round=obj, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: your proposal has been submitted for review."))
+            return redirect("budget:project_detail", pk=project.pk)
+    return render(request, "budget/project_form.html", {"form": form, "round": obj})
+
+
+def project_detail(request, pk: int):
+    """A project: what it is, its status and public reason, and progress once funded."""
+    project = project_by_pk(request, pk)
+    require(request.user, "budget.view_project", project)
+    return render(
+        request,
+        "budget/project_detail.html",
+        {
+            "project": project,
+            "round": project.round,
+            "updates": project.updates.all(),
+            "can_withdraw": request.user.has_perm("budget.withdraw_project", project)
+            and project.status == ProjectStatus.SUBMITTED,
+        },
+    )
+
+
+def project_withdraw(request, pk: int):
+    """The proposer withdraws a submitted proposal."""
+    project = project_by_pk(request, pk)
+    if request.method != "POST":
+        return redirect("budget:project_detail", pk=pk)
+    try:
+        services.project_transition(actor=request.user, project=project, action="withdraw")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Your proposal has been withdrawn."))
+    return redirect("budget:round_detail", pk=project.round_id)
+
+
+# --- The ballot -----------------------------------------------------------------------
+
+
+def _session_code(request, budget_round) -> VotingCode | None:
+    stored = request.session.get(SESSION_CODE) or {}
+    if stored.get("round") != budget_round.pk:
+        return None
+    return VotingCode.objects.select_related("batch").filter(pk=stored.get("code")).first()
+
+
+def _cards(form: BallotForm, projects) -> list[dict]:
+    """Each project with what the voter chose, read from the (possibly invalid) form."""
+    if form.uses_points:
+        cards = []
+        for project in projects:
+            value = form[f"points_{project.pk}"].value()
+            try:
+                points = max(int(value or 0), 0)
+            except (TypeError, ValueError):
+                points = 0
+            cards.append({"project": project, "value": value or "", "points": points})
+        return cards
+    selected = {str(value) for value in (form["projects"].value() or [])}
+    return [
+        {"project": project, "checked": str(project.pk) in selected, "points": 1}
+        for project in projects
+    ]
+
+
+def _ballot_context(budget_round, form: BallotForm, projects) -> dict:
+    cards = _cards(form, projects)
+    choices = {
+        card["project"].pk: card["points"]
+        for card in cards
+        if card.get("checked") or (form.uses_points and card["points"])
+    }
+    total = chosen_total(projects, choices)
+    return {
+        "round": budget_round,
+        "form": form,
+        "cards": cards,
+        "chosen": [card for card in cards if card["project"].pk in choices],
+        "choices": choices,
+        "total": total,
+        "left": budget_round.budget - total,
+        "points_given": sum(choices.values()),
+        "points_left": budget_round.points_total - sum(choices.values()),
+        "is_points": form.uses_points,
+        "is_knapsack": budget_round.ballot_style == BallotStyle.KNAPSACK,
+    }
+
+
+def ballot(request, pk: int):
+    """The ballot: choose, check (the budget left is shown), confirm; the last one counts."""
+    budget_round = round_by_pk(request, pk)
+    require(request.user, "budget.view_round", budget_round)
+    code = _session_code(request, budget_round)
+    if code is None and not request.user.is_authenticated:
+        if budget_round.allow_letter_codes and budget_round.phase == Phase.VOTING:
+            return render(request, "budget/ballot_login.html", {"round": budget_round})
+        return redirect_to_login(request.get_full_path())
+    if code is not None:
+        refusal = "" if budget_round.phase == Phase.VOTING else voter_refusal_closed(budget_round)
+    else:
+        refusal = voter_refusal(actor=request.user, budget_round=budget_round)
+    if refusal:
+        return render(
+            request,
+            "budget/ballot_refused.html",
+            {"round": budget_round, "refusal": refusal},
+            status=403,
+        )
+    projects = list(selectors.projects_on_ballot(budget_round=budget_round))
+    if request.method != "POST":
+        current = selectors.own_choices(
+            budget_round=budget_round, user=None if code else request.user, code=code
+        )
+        initial = {"projects": list(current)} | {
+            f"points_{pk}": points for pk, points in current.items()
+        }
+        form = BallotForm(initial=initial, budget_round=budget_round, projects=projects)
+        context = _ballot_context(budget_round, form, projects)
+        context["has_ballot"] = bool(current)
+        return render(request, "budget/ballot_form.html", context)
+
+    form = BallotForm(request.POST, budget_round=budget_round, projects=projects)
+    step = request.POST.get("step")
+    if not form.is_valid():
+        context = _ballot_context(budget_round, form, projects)
+        return render(request, "budget/ballot_form.html", context, status=400)
+    choices = form.choices()
+    context = _ballot_context(budget_round, form, projects)
+    if step == "edit":
+        return render(request, "budget/ballot_form.html", context)
+    try:
+        if step != "confirm":
+            services.ballot_validate(budget_round=budget_round, choices=choices)
+            return render(request, "budget/ballot_confirm.html", context)
+        if code is not None:
+            cast = services.ballot_cast_with_code(
+                code=code, budget_round=budget_round, choices=choices
+            )
+        else:
+            cast = services.ballot_cast(
+                actor=request.user, budget_round=budget_round, choices=choices
+            )
+    except PermissionDenied as error:
+        return render(
+            request,
+            "budget/ballot_refused.html",
+            {"round": budget_round, "refusal": str(error)},
+            status=403,
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+        return render(request, "budget/ballot_form.html", context, status=400)
+    request.session[SESSION_RECEIPT] = {
+        "round": budget_round.pk,
+        "receipt": cast.receipt,
+        "changed": cast.changed,
+        "emailed": code is None,
+    }
+    return redirect("budget:ballot_thanks", pk=budget_round.pk)
+
+
+def voter_refusal_closed(budget_round) -> str:
+    if budget_round.voting_closed:
+        return _("Voting has closed; your vote was not counted.")
+    return _("Voting has not opened yet.")
+
+
+def ballot_thanks(request, pk: int):
+    """After voting: the receipt code, shown once."""
+    budget_round = round_by_pk(request, pk)
+    stored = request.session.pop(SESSION_RECEIPT, None)
+    if not stored or stored.get("round") != budget_round.pk:
+        return redirect("budget:round_detail", pk=pk)
+    stored.pop("round")
+    return render(request, "budget/ballot_thanks.html", {**stored, "round": budget_round})
+
+
+def code_enter(request, pk: int):
+    """Enter the voting code from the letter; a few tries per quarter of an hour."""
+    budget_round = round_by_pk(request, pk)
+    require(request.user, "budget.view_round", budget_round)
+    if not budget_round.allow_letter_codes:
+        raise Http404
+    form = VotingCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        limited = is_limited(
+            scope="voting-code",
+            keys=[f"ip:{client_ip(request)}", f"session:{request.session.session_key}"],
+            limit=CODE_ATTEMPTS,
+            window_seconds=CODE_WINDOW_SECONDS,
+        )
+        if limited:
+            form.is_valid()
+            form.add_error(
+                None, _("Too many attempts. Wait a quarter of an hour before you try again.")
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                code = services.voting_code_check(
+                    budget_round=budget_round, code=form.cleaned_data["code"]
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+                status = 400
+            else:
+                request.session.cycle_key()
+                request.session[SESSION_CODE] = {"round": budget_round.pk, "code": code.pk}
+                return redirect("budget:ballot", pk=budget_round.pk)
+        else:
+            status = 400
+    return render(
+        request, "budget/code_form.html", {"form": form, "round": budget_round}, status=status
+    )
+
+
+def receipt(request, pk: int):
+    """Check with a receipt code that a ballot is in the count (it shows no choices)."""
+    budget_round = round_by_pk(request, pk)
+    require(request.user, "budget.view_round", budget_round)
+    form = ReceiptForm(request.POST or None)
+    found = None
+    status = 200
+    if request.method == "POST":
+        if is_limited(
+            scope="receipt",
+            keys=[f"ip:{client_ip(request)}"],
+            limit=20,
+            window_seconds=CODE_WINDOW_SECONDS,
+        ):
+            form.is_valid()
+            form.add_error(None, _("Too many attempts. Try again later."))
+            status = 429
+        elif form.is_valid():
+            found = services.receipt_check(
+                budget_round=budget_round, receipt=form.cleaned_data["receipt"]
+            )
+    return render(
+        request,
+        "budget/receipt_form.html",
+        {"form": form, "round": budget_round, "found": found},
+        status=status,
+    )
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+def _published_result(request, pk: int):
+    budget_round = round_by_pk(request, pk)
+    require(request.user, "budget.view_result", budget_round)
+    result = getattr(budget_round, "result", None)
+    if result is None or not (result.is_published or request.user.has_perm("budget.manage_round")):
+        raise Http404
+    return budget_round, result
+
+
+def result_detail(request, pk: int):
+    """The public results: funded projects, votes, budget used, turnout, chart, downloads."""
+    budget_round, result = _published_result(request, pk)
+    return render(
+        request,
+        "budget/result_detail.html",
+        {
+            "round": budget_round,
+            "result": result,
+            "rows": selectors.result_rows(result=result),
+            "funded": selectors.funded_projects(result=result),
+        },
+    )
+
+
+def result_pdf(request, pk: int):
+    """The results as a PDF."""
+    budget_round, result = _published_result(request, pk)
+    pdf = render_pdf(
+        template="pdf/budget_results.html",
+        context={
+            "round": budget_round,
+            "result": result,
+            "rows": selectors.result_rows(result=result),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="wijkbudget-{pk}-uitslag.pdf"'
+    return response
+
+
+def result_pb(request, pk: int):
+    """The anonymised ballots as a Pabulib file, to recount with other software."""
+    budget_round, result = _published_result(request, pk)
+    response = HttpResponse(result.pb_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="wijkbudget-{pk}.pb"'
+    return response
+
+
+def ballot_page_url(budget_round) -> str:
+    return reverse("budget:ballot", args=[budget_round.pk])

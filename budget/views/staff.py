@@ -1,0 +1,356 @@
+"""Staff pages of the wijkbudget: rounds, projects, codes, paper ballots, counting, import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budget import selectors, services
+from budget.forms import (
+    BallotForm,
+    PbImportForm,
+    ProgressForm,
+    ProjectDecisionForm,
+    RoundCreateForm,
+    RoundForm,
+    VotingCodeBatchForm,
+)
+from budget.models import Ballot, ProjectStatus, VotingCodeBatch
+from budget.services.rounds import round_is_locked
+from budget.views.common import project_by_pk, round_by_pk
+from core.pdf import render_pdf
+from core.permissions import object_permission_required
+from core.selectors import history_timeline
+from core.services import parse_address_lines
+from core.views import apply_errors
+from initiatives.review.selectors import review_for
+
+
+def _no_object(request, **kwargs):
+    return None
+
+
+def _error_message(request, error: Exception) -> None:
+    messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+
+
+@object_permission_required("budget.manage_round", _no_object)
+def round_list(request, obj=None):
+    """All rounds, with the number of projects and voters."""
+    return render(request, "budget/round_staff_list.html", {"rounds": selectors.rounds_for_staff()})
+
+
+@object_permission_required("budget.manage_round", _no_object)
+def round_create(request, obj=None):
+    """Open a new round."""
+    form = RoundCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        wijk = data.pop("wijk")
+        try:
+            budget_round = services.round_create(actor=request.user, wijk=wijk, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The round has been created."))
+            return redirect("budget:staff_round", pk=budget_round.pk)
+    return render(request, "budget/round_form.html", {"form": form, "round": None})
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def round_edit(request, obj):
+    """Change a round; what decides the outcome is locked once a ballot exists."""
+    form = RoundForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        # The form wrote into a copy of the row; the service re-reads it under a lock.
+        fields = {name: form.cleaned_data[name] for name in RoundForm.Meta.fields}
+        try:
+            services.round_update(actor=request.user, budget_round=obj, **fields)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The round has been saved."))
+            return redirect("budget:staff_round", pk=obj.pk)
+    return render(
+        request,
+        "budget/round_form.html",
+        {"form": form, "round": obj, "locked": round_is_locked(obj)},
+    )
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def round_detail(request, obj):
+    """A round for staff: phase, projects, turnout, paper ballots, count and publish."""
+    return render(
+        request,
+        "budget/round_staff_detail.html",
+        {
+            "round": obj,
+            "projects": selectors.projects_for_staff(budget_round=obj),
+            "summary": selectors.participation_summary(budget_round=obj),
+            "eligible": selectors.eligible_voter_count(budget_round=obj),
+            "locked": round_is_locked(obj),
+            "result": getattr(obj, "result", None),
+            "timeline": history_timeline(obj=obj),
+        },
+    )
+
+
+@object_permission_required("budget.manage_round", project_by_pk)
+def project_detail(request, obj):
+    """One project for staff: send to the wijkpanel, decide, post progress; its history."""
+    decision = ProjectDecisionForm(
+        request.POST if request.POST.get("form") == "decision" else None,
+        initial={"cost": obj.cost},
+    )
+    progress = ProgressForm(request.POST if request.POST.get("form") == "progress" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "review":
+                services.project_transition(
+                    actor=request.user, project=obj, action="send_to_review"
+                )
+                messages.success(request, _("The project has been sent to the wijkpanel."))
+                return redirect("budget:staff_project", pk=obj.pk)
+            if request.POST.get("form") == "decision" and decision.is_valid():
+                services.project_transition(
+                    actor=request.user,
+                    project=obj,
+                    action=decision.cleaned_data["action"],
+                    reason=decision.cleaned_data["reason"],
+                    cost=decision.cleaned_data["cost"],
+                )
+                messages.success(request, _("The decision has been saved."))
+                return redirect("budget:staff_project", pk=obj.pk)
+            if request.POST.get("form") == "progress" and progress.is_valid():
+                services.project_progress_add(
+                    actor=request.user, project=obj, **progress.cleaned_data
+                )
+                messages.success(request, _("The update has been published."))
+                return redirect("budget:staff_project", pk=obj.pk)
+        except ValidationError as error:
+            target = progress if request.POST.get("form") == "progress" else decision
+            if request.POST.get("form") == "review":
+                _error_message(request, error)
+            else:
+                apply_errors(target, error)
+        except PermissionDenied as error:
+            _error_message(request, error)
+    return render(
+        request,
+        "budget/project_staff_detail.html",
+        {
+            "project": obj,
+            "round": obj.round,
+            "decision_form": decision,
+            "progress_form": progress,
+            "review": review_for(subject=obj),
+            "can_decide": obj.status
+            in (ProjectStatus.REVIEWED, ProjectStatus.ELIGIBLE, ProjectStatus.INELIGIBLE),
+            "timeline": history_timeline(obj=obj),
+        },
+    )
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def code_batches(request, obj):
+    """Letter voting codes: generate a batch (its letters download once), void a batch."""
+    form = VotingCodeBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            addresses = parse_address_lines(text=form.cleaned_data["addresses"], wijk=obj.wijk)
+            batch, letters = services.voting_code_batch_create(
+                actor=request.user, budget_round=obj, addresses=addresses
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            pdf = render_pdf(
+                template="pdf/budget_voting_letters.html",
+                context={"round": obj, "letters": letters, "today": timezone.localdate()},
+            )
+            response = HttpResponse(pdf, content_type="application/pdf")
+            filename = f"wijkbudget-stemcodes-{obj.pk}-{batch.pk}.pdf"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "budget/votingcodebatch_list.html",
+        {
+            "round": obj,
+            "form": form,
+            "batches": selectors.code_batches(budget_round=obj),
+            "used": selectors.codes_used_count(budget_round=obj),
+        },
+    )
+
+
+@require_POST
+def code_batch_void(request, pk: int):
+    """Void a batch of voting codes."""
+    batch = get_object_or_404(VotingCodeBatch.objects.select_related("round"), pk=pk)
+    _require_staff(request, batch.round)
+    try:
+        services.voting_code_batch_void(actor=request.user, batch=batch)
+    except (ValidationError, PermissionDenied) as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("The codes of this batch no longer work."))
+    return redirect("budget:staff_codes", pk=batch.round_id)
+
+
+def _titles(budget_round) -> dict[str, str]:
+    return {str(pk): title for pk, title in budget_round.projects.values_list("pk", "title")}
+
+
+@object_permission_required("budget.enter_paper_ballot", round_by_pk)
+def paper_ballots(request, obj):
+    """Enter a paper ballot; a colleague confirms (or discards) it before it counts."""
+    projects = list(selectors.projects_on_ballot(budget_round=obj))
+    form = BallotForm(request.POST or None, budget_round=obj, projects=projects)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.paper_ballot_enter(
+                    actor=request.user, budget_round=obj, choices=form.choices()
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+                status = 400
+            else:
+                messages.success(
+                    request, _("The paper ballot has been entered; a colleague must confirm it.")
+                )
+                return redirect("budget:staff_paper", pk=obj.pk)
+        else:
+            status = 400
+    titles = _titles(obj)
+    pending = [
+        (
+            ballot,
+            [(titles.get(pk, pk), points) for pk, points in ballot.choices.items()],
+        )
+        for ballot in selectors.pending_paper_ballots(budget_round=obj)
+    ]
+    return render(
+        request,
+        "budget/paperballot_list.html",
+        {"round": obj, "form": form, "projects": projects, "pending": pending},
+        status=status,
+    )
+
+
+def _require_staff(request, budget_round) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not request.user.has_perm("budget.manage_round", budget_round):
+        raise PermissionDenied
+
+
+def _paper_ballot(request, pk) -> Ballot:
+    ballot = get_object_or_404(Ballot.objects.select_related("round"), pk=pk, via="paper")
+    _require_staff(request, ballot.round)
+    return ballot
+
+
+@require_POST
+def paper_ballot_confirm(request, pk):
+    """A second staff member confirms a paper ballot."""
+    ballot = _paper_ballot(request, pk)
+    try:
+        services.paper_ballot_confirm(actor=request.user, ballot=ballot)
+    except (ValidationError, PermissionDenied) as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("The paper ballot has been confirmed and counts."))
+    return redirect("budget:staff_paper", pk=ballot.round_id)
+
+
+@require_POST
+def paper_ballot_discard(request, pk):
+    """Discard a wrongly entered paper ballot before confirmation."""
+    ballot = _paper_ballot(request, pk)
+    try:
+        services.paper_ballot_discard(actor=request.user, ballot=ballot)
+    except (ValidationError, PermissionDenied) as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("The paper ballot has been discarded."))
+    return redirect("budget:staff_paper", pk=ballot.round_id)
+
+
+@require_POST
+@object_permission_required("budget.manage_round", round_by_pk)
+def round_count(request, obj):
+    """Count the votes (again, until published)."""
+    try:
+        services.round_count(actor=request.user, budget_round=obj)
+    except (ValidationError, PermissionDenied) as error:
+        _error_message(request, error)
+        return redirect("budget:staff_round", pk=obj.pk)
+    messages.success(request, _("The votes have been counted. Check the outcome, then publish."))
+    return redirect("budget:staff_result", pk=obj.pk)
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def result_detail(request, obj):
+    """The counted outcome and what the other rules would have given."""
+    result = getattr(obj, "result", None)
+    if result is None:
+        messages.error(request, _("Count the votes before you publish."))
+        return redirect("budget:staff_round", pk=obj.pk)
+    return render(
+        request,
+        "budget/result_staff_detail.html",
+        {
+            "round": obj,
+            "result": result,
+            "rows": selectors.result_rows(result=result),
+            "comparison": selectors.result_comparison(result=result),
+            "timeline": history_timeline(obj=result),
+        },
+    )
+
+
+@require_POST
+@object_permission_required("budget.manage_round", round_by_pk)
+def result_publish(request, obj):
+    """Publish the result."""
+    try:
+        services.result_publish(actor=request.user, budget_round=obj)
+    except (ValidationError, PermissionDenied) as error:
+        _error_message(request, error)
+        return redirect("budget:staff_result", pk=obj.pk)
+    messages.success(request, _("The result has been published."))
+    return redirect("budget:result", pk=obj.pk)
+
+
+@object_permission_required("budget.import_pb", _no_object)
+def pb_import(request, obj=None):
+    """Load a Pabulib .pb file as a rehearsal round."""
+    form = PbImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_round = services.round_import_pb(
+                actor=request.user,
+                wijk=form.cleaned_data["wijk"],
+                name=form.cleaned_data["name"],
+                text=form.cleaned_data["file"],
+                rule=form.cleaned_data["rule"] or None,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The file has been loaded as a rehearsal round. Count it to see the outcome."),
+            )
+            return redirect("budget:staff_round", pk=budget_round.pk)
+    return render(request, "budget/round_import.html", {"form": form})
