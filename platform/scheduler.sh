@@ -1,0 +1,10 @@
+#!/bin/sh
+# The periodic jobs, for docker compose (a cron job does the same on other hosts).
+# Each job is idempotent, so running it more often than needed is harmless.
+set -u
+while true; do
+    python manage.py publish_scheduled          # Wagtail pages scheduled to go live
+    python manage.py notifications_retry        # e-mails whose delivery failed
+    python manage.py review_reminders           # wijkpanel reminders, each sent once
+    sleep "${SCHEDULER_INTERVAL_SECONDS:-900}"
+done
