@@ -87,9 +87,11 @@ def test_a_tampered_unsubscribe_token_changes_nothing(client, resident):
 def test_a_failed_delivery_is_recorded_visible_to_staff_and_sent_again(
     resident, staff, staff_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = _notify(resident)
+    failing_send = mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")
+    )
+    with failing_send, django_capture_on_commit_callbacks(execute=True):
+        notification = _notify(resident)
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.FAILED
     assert "down" in notification.last_error
