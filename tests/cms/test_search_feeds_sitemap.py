@@ -23,7 +23,7 @@ def test_search_finds_live_pages_and_not_drafts(client, home, wijk_page):
     )
     NewsPageFactory(title="Moestuin concept", intro="Nog niet af.", live=False)
     home.add_child(
-        instance=StandardPage(title="Privacy", slug="privacy", intro="Over uw gegevens.")
+        instance=StandardPage(title="Gegevensbeleid", slug="gegevens", intro="Over uw gegevens.")
     )
 
     response = client.get("/zoeken/", {"q": "moestuin"})
@@ -32,7 +32,7 @@ def test_search_finds_live_pages_and_not_drafts(client, home, wijk_page):
     assert response.status_code == 200
     assert "Buurtmoestuin zoekt vrijwilligers" in content
     assert "Moestuin concept" not in content
-    assert "Privacy" not in content
+    assert "Gegevensbeleid" not in content
     assert "1 resultaat voor “moestuin”" in content
     assert 'value="moestuin"' in content
 
