@@ -109,6 +109,31 @@ def deliver_notification(*, notification_id: int) -> str:
     return notification_deliver(notification_id=notification_id)
 
 
+@transaction.atomic
+def notify_message(
+    *, user: User, kind: str, message: EmailMultiAlternatives, link: str = ""
+) -> Notification | None:
+    """Like `notify`, for a message an app rendered itself (subject, text and HTML)."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    if not user.is_active or not user.email or is_muted(user=user, kind=kind):
+        return None
+    html_body = ""
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html_body = content
+    notification = Notification.objects.create(
+        user=user,
+        kind=kind,
+        subject=" ".join(str(message.subject).split())[:200],
+        body=message.body.strip(),
+        html_body=html_body,
+        link=link,
+    )
+    transaction.on_commit(partial(_enqueue, notification.pk))
+    return notification
+
+
 def _enqueue(notification_id: int, *, delay_seconds: int = 0) -> None:
     task = deliver_notification
     if delay_seconds:

@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import queue_email
-from core.models import PanelMembership, User, Wijk, WijkCoordinator
+from core.models import NotificationKind, PanelMembership, User, Wijk, WijkCoordinator
+from core.notifications import notify_message
 from core.roles import COUNCIL_STAFF
 from initiatives.models import Initiative, InitiativeMember, Support, Volunteer
 
@@ -29,18 +30,46 @@ def initiative_url(initiative: Initiative) -> str:
     return absolute(reverse("initiatives:detail", kwargs={"pk": initiative.pk}))
 
 
-def _send(*, to: Iterable[str], subject: str, template: str, context: dict) -> None:
+# Which kind of notification each message is, so residents can switch kinds off
+# (core.notifications); an invitation goes to an address that may have no account
+# yet and is always sent.
+TEMPLATE_KINDS = {
+    "staff_notice": NotificationKind.SUBMISSION_RECEIVED,
+    "panel_review": NotificationKind.PANEL_ASSIGNMENT,
+    "status_followers": NotificationKind.INITIATIVE_UPDATE,
+    "staff_advice": NotificationKind.ADVICE_GIVEN,
+    "hidden": NotificationKind.DECISION,
+    "volunteer": NotificationKind.INITIATIVE_UPDATE,
+    "invitation": None,
+}
+
+
+def _send(
+    *,
+    to: Iterable[str],
+    subject: str,
+    template: str,
+    context: dict,
+    kind: str | None = None,
+) -> None:
     addresses = sorted({address for address in to if address})
     if not addresses:
         return
+    kind = kind or TEMPLATE_KINDS.get(template)
     with translation.override(settings.LANGUAGE_CODE):
         full = {**context, "site_url": settings.SITE_URL, "subject": subject}
         body = render_to_string(f"initiatives/email/{template}.txt", full).strip()
         html = render_to_string("initiatives/email/message.html", {**full, "body": body})
+    users = {user.email: user for user in User.objects.filter(email__in=addresses, is_active=True)}
     for address in addresses:
         message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
         message.attach_alternative(html, "text/html")
-        queue_email(message)
+        if kind and address in users:
+            notify_message(
+                user=users[address], kind=kind, message=message, link=context.get("link", "")
+            )
+        else:
+            queue_email(message)
 
 
 def initiator_addresses(initiative: Initiative) -> list[str]:
@@ -94,11 +123,18 @@ def send_status_changed(*, initiative: Initiative, action: str, reason: str) -> 
         "title": initiative.title,
         "status": initiative.get_status_display(),
     }
+    if action == "submit":
+        initiator_kind = NotificationKind.SUBMISSION_RECEIVED
+    elif action in {"publish", "reject"}:
+        initiator_kind = NotificationKind.DECISION
+    else:
+        initiator_kind = NotificationKind.INITIATIVE_UPDATE
     _send(
         to=initiator_addresses(initiative),
         subject=subject,
         template="status_initiators",
         context=context,
+        kind=initiator_kind,
     )
     if action in {"submit", "withdraw"}:
         _send(

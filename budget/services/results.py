@@ -30,7 +30,6 @@ from budget.tally import (
     ElectionError,
     compare_rules,
     parse_pb,
-    tally,
     write_pb,
 )
 from budget.tally.pabulib import format_amount
@@ -139,8 +138,9 @@ def round_count(*, actor: User, budget_round: Round) -> Result:
             code="paper_pending",
         )
     election = election_for(budget_round=budget_round)
-    funded = tally(election=election, rule=budget_round.rule)
+    # compare_rules counts every rule once; the chosen rule's outcome is among them.
     figures = compare_rules(election=election)
+    funded = list(figures[budget_round.rule].funded)
     votes = _votes(election)
     costs = dict(Project.objects.filter(round=budget_round).values_list("pk", "cost"))
     result = result or Result(round=budget_round)

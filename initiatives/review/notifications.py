@@ -12,12 +12,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.mail import queue_email
-from core.models import User
+from core.models import NotificationKind, User
+from core.notifications import notify_message
 from initiatives.review.models import Review
 
 
-def _send(*, template: str, review: Review, member: User) -> None:
+def _send(*, template: str, review: Review, member: User, kind: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "review": review,
@@ -37,14 +37,19 @@ def _send(*, template: str, review: Review, member: User) -> None:
         message.attach_alternative(
             render_to_string(f"review/email/{template}.html", context), "text/html"
         )
-    queue_email(message)
+    notify_message(
+        user=member,
+        kind=kind,
+        message=message,
+        link=reverse("review:detail", kwargs={"pk": review.pk}),
+    )
 
 
 def send_assignment(*, review: Review, member: User) -> None:
     """Tell a panel member that a submission awaits their review."""
-    _send(template="assigned", review=review, member=member)
+    _send(template="assigned", review=review, member=member, kind=NotificationKind.PANEL_ASSIGNMENT)
 
 
 def send_reminder(*, review: Review, member: User) -> None:
     """Remind a panel member that their review is due soon."""
-    _send(template="reminder", review=review, member=member)
+    _send(template="reminder", review=review, member=member, kind=NotificationKind.PANEL_REMINDER)

@@ -8,11 +8,29 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.mail import queue_email
+from core.models import NotificationKind, User
+from core.notifications import notify_message
 from initiatives.subsidies.models import Application
 
 # Which template pair (templates/subsidies/email/<name>.txt/.html) each event uses.
 EVENTS = ("submitted", "info_requested", "decided", "report_info_requested", "settled")
+# The notification kind of each event, so applicants can choose what they receive.
+EVENT_KINDS = {
+    "submitted": NotificationKind.SUBMISSION_RECEIVED,
+    "info_requested": NotificationKind.MORE_INFORMATION,
+    "decided": NotificationKind.DECISION,
+    "report_info_requested": NotificationKind.MORE_INFORMATION,
+    "settled": NotificationKind.DECISION,
+}
+
+
+def applicants(application: Application) -> list[User]:
+    """Everyone who runs the initiative and has an e-mail address."""
+    return [
+        member.user
+        for member in application.initiative.members.select_related("user")
+        if member.user.email
+    ]
 
 
 def applicant_addresses(application: Application) -> list[str]:
@@ -30,7 +48,7 @@ def notify_applicants(*, application: Application, event: str, extra: dict | Non
     """Queue one e-mail (plain text and HTML) to the applicants; sent after commit."""
     if event not in EVENTS:
         raise ValueError(f"Unknown subsidy e-mail event {event!r}")
-    recipients = applicant_addresses(application)
+    recipients = applicants(application)
     if not recipients:
         return
     url = settings.SITE_URL.rstrip("/") + reverse(
@@ -43,12 +61,12 @@ def notify_applicants(*, application: Application, event: str, extra: dict | Non
         body = render_to_string(f"subsidies/email/{event}.txt", context)
         html = render_to_string(f"subsidies/email/{event}.html", context)
     # One message per person: co-initiators do not see each other's addresses.
-    for address in recipients:
+    for user in recipients:
         message = EmailMultiAlternatives(
             subject=" ".join(subject.split()),
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
+            to=[user.email],
         )
         message.attach_alternative(html, "text/html")
-        queue_email(message)
+        notify_message(user=user, kind=EVENT_KINDS[event], message=message, link=url)
