@@ -5,6 +5,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from core import notifications
@@ -130,3 +131,21 @@ def test_the_notification_list_shows_only_ones_own(client, resident, staff):
     content = client.get(reverse("core:notifications")).content.decode()
 
     assert content.count("Uw aanvraag is ontvangen") == 1
+
+
+def test_a_message_rendered_by_an_app_is_stored_mailed_and_respects_the_choice(
+    resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    message = EmailMultiAlternatives(
+        subject="Besluit over uw aanvraag", body="U krijgt € 500.", to=[resident.email]
+    )
+    message.attach_alternative("<p>U krijgt € 500.</p>", "text/html")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_message(user=resident, kind="decision", message=message)
+    assert [m.subject for m in mailoutbox] == ["Besluit over uw aanvraag"]
+    assert "/afmelden/" in mailoutbox[0].extra_headers["List-Unsubscribe"]
+
+    notifications.notification_preferences_set(user=resident, muted_kinds={"decision"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.notify_message(user=resident, kind="decision", message=message) is None
+    assert len(mailoutbox) == 1
