@@ -7,10 +7,11 @@ themselves, validate, save with a change reason for the audit trail.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,8 @@ from core.models import (
 from core.selectors import wijk_for_postcode
 
 
-def _save(instance, *, actor: User | None, reason: str) -> None:
-    """Validate and save an audited object, recording who did it and why."""
+def save_audited(instance, *, actor: User | None, reason: str) -> None:
+    """Validate and save an audited object, recording who did it and why (every app uses it)."""
     instance.full_clean()
     instance._history_user = actor
     instance._change_reason = reason
@@ -80,7 +81,7 @@ def profile_create(
             ResidencyStatus.SELF_DECLARED if declares_residency else ResidencyStatus.UNVERIFIED
         ),
     )
-    _save(profile, actor=user, reason=_("Account created"))
+    save_audited(profile, actor=user, reason=_("Account created"))
     return profile
 
 
@@ -119,7 +120,7 @@ def profile_update(
         profile.residency_status = (
             ResidencyStatus.SELF_DECLARED if declares_residency else ResidencyStatus.UNVERIFIED
         )
-    _save(profile, actor=actor, reason=reason)
+    save_audited(profile, actor=actor, reason=reason)
     return profile
 
 
@@ -128,7 +129,7 @@ def _mark_verified(profile: Profile, *, actor: User, method: str, reason: str) -
     profile.verification_method = method
     profile.verified_by = actor
     profile.verified_at = timezone.now()
-    _save(profile, actor=actor, reason=reason)
+    save_audited(profile, actor=actor, reason=reason)
     return profile
 
 
@@ -205,6 +206,35 @@ def parse_address_lines(*, text: str, wijk: Wijk) -> list[LetterAddress]:
 MAX_CODES_PER_BATCH = 5000
 
 
+def letter_codes_issue(
+    *,
+    addresses: list[LetterAddress],
+    actor: User,
+    build_row: Callable[[LetterAddress, codes.HashedCode], models.Model],
+) -> list[tuple[LetterAddress, str]]:
+    """Save one hashed code row per address and return the plain codes, this once only.
+
+    `build_row(address, hashed)` returns the unsaved row (a residency code, a voting
+    code); a selector that is already taken is drawn again.
+    """
+    letters: list[tuple[LetterAddress, str]] = []
+    for address in addresses:
+        for _attempt in range(20):
+            plain = codes.generate_code()
+            row = build_row(address, codes.hash_code(plain))
+            row._history_user = actor
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                continue
+            letters.append((address, plain))
+            break
+        else:  # pragma: no cover - only with an exhausted selector space
+            raise RuntimeError("Could not find a free code selector.")
+    return letters
+
+
 @transaction.atomic
 def residency_code_batch_create(
     *, actor: User, wijk: Wijk, addresses: list[LetterAddress], note: str = ""
@@ -217,36 +247,24 @@ def residency_code_batch_create(
             {"addresses": _("At most %(n)d addresses per batch.") % {"n": MAX_CODES_PER_BATCH}}
         )
     batch = ResidencyCodeBatch(wijk=wijk, created_by=actor, note=note.strip())
-    _save(
+    save_audited(
         batch,
         actor=actor,
         reason=_("%(n)d letter codes generated") % {"n": len(addresses)},
     )
-    letters: list[tuple[LetterAddress, str]] = []
-    for address in addresses:
-        # A selector may collide with an existing one; draw again (rare: 31^4).
-        for _attempt in range(20):
-            plain = codes.generate_code()
-            hashed = codes.hash_code(plain)
-            try:
-                with transaction.atomic():
-                    row = ResidencyCode(
-                        batch=batch,
-                        selector=hashed.selector,
-                        salt=hashed.salt,
-                        digest=hashed.digest,
-                        street=address.street,
-                        house_number=address.house_number,
-                        postcode=address.postcode,
-                    )
-                    row._history_user = actor
-                    row.save()
-            except IntegrityError:
-                continue
-            letters.append((address, plain))
-            break
-        else:  # pragma: no cover - only with an exhausted selector space
-            raise RuntimeError("Could not find a free code selector.")
+
+    def build_row(address: LetterAddress, hashed: codes.HashedCode) -> ResidencyCode:
+        return ResidencyCode(
+            batch=batch,
+            selector=hashed.selector,
+            salt=hashed.salt,
+            digest=hashed.digest,
+            street=address.street,
+            house_number=address.house_number,
+            postcode=address.postcode,
+        )
+
+    letters = letter_codes_issue(addresses=addresses, actor=actor, build_row=build_row)
     return batch, letters
 
 
@@ -260,7 +278,9 @@ def residency_code_batch_void(*, actor: User, batch: ResidencyCodeBatch, reason:
         raise ValidationError(_("This batch was already voided."))
     batch.voided_at = timezone.now()
     batch.voided_by = actor
-    _save(batch, actor=actor, reason=_("Voided: %(reason)s") % {"reason": reason.strip() or "–"})
+    save_audited(
+        batch, actor=actor, reason=_("Voided: %(reason)s") % {"reason": reason.strip() or "–"}
+    )
 
 
 class CodeRejected(ValidationError):
@@ -305,7 +325,7 @@ def residency_code_redeem(*, user: User, code: str) -> Profile:
         raise CodeRejected(_("Your address is already verified."), code="already_verified")
     row.used_at = timezone.now()
     row.used_by = user
-    _save(row, actor=user, reason=_("Code used"))
+    save_audited(row, actor=user, reason=_("Code used"))
     return _mark_verified(
         profile,
         actor=user,

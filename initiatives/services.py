@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import codes
 from core.events import announce_decision
 from core.models import User, Wijk
+from core.services import save_audited
 from core.workflow import transition_run
 from initiatives import emails
 from initiatives.models import (
@@ -70,11 +71,8 @@ def _trail(reason: str) -> str:
 
 
 def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Validate and save an audited object, recording who did it and why."""
-    instance.full_clean()
-    instance._history_user = actor
-    instance._change_reason = _trail(reason)
-    instance.save()
+    """Save with actor and a one-line reason (core.services.save_audited)."""
+    save_audited(instance, actor=actor, reason=_trail(reason))
 
 
 def _delete(instance: models.Model, *, actor: User, reason: str) -> None:

@@ -23,7 +23,6 @@ from budget.models import (
     Round,
     Via,
 )
-from budget.services.rounds import save_audited
 from budget.tally import (
     RULES,
     Election,
@@ -35,6 +34,7 @@ from budget.tally import (
 from budget.tally.pabulib import format_amount
 from core import codes
 from core.models import User, Wijk
+from core.services import save_audited
 
 IMPORT_BATCH = 2000
 

@@ -16,6 +16,7 @@ from budget.models import (
 )
 from budget.workflow import BALLOT_CHANGING, TRANSITIONS
 from core.models import User, Wijk
+from core.services import save_audited
 from core.workflow import transition_run
 from initiatives.models import Initiative, InitiativeStatus
 from initiatives.review.services import review_open
@@ -43,14 +44,6 @@ ROUND_FIELDS = frozenset(
         "review_due_days",
     }
 )
-
-
-def save_audited(instance, *, actor: User | None, reason: str) -> None:
-    """Validate and save an audited object, recording who did it and why."""
-    instance.full_clean()
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.save()
 
 
 def round_is_locked(budget_round: Round) -> bool:

@@ -31,11 +31,10 @@ from budget.models import (
     VotingCode,
     VotingCodeBatch,
 )
-from budget.services.rounds import save_audited
 from core import codes
 from core.mail import queue_email
 from core.models import User
-from core.services import LetterAddress
+from core.services import LetterAddress, letter_codes_issue, save_audited
 
 Choices = Mapping[int, int]
 
@@ -431,30 +430,19 @@ def voting_code_batch_create(
     save_audited(
         batch, actor=actor, reason=_("%(n)d voting codes generated") % {"n": len(addresses)}
     )
-    letters: list[tuple[LetterAddress, str]] = []
-    for address in addresses:
-        for _attempt in range(20):
-            plain = codes.generate_code()
-            hashed = codes.hash_code(plain)
-            try:
-                with transaction.atomic():
-                    row = VotingCode(
-                        batch=batch,
-                        selector=hashed.selector,
-                        salt=hashed.salt,
-                        digest=hashed.digest,
-                        street=address.street,
-                        house_number=address.house_number,
-                        postcode=address.postcode,
-                    )
-                    row._history_user = actor
-                    row.save()
-            except IntegrityError:
-                continue
-            letters.append((address, plain))
-            break
-        else:  # pragma: no cover - only with an exhausted selector space
-            raise RuntimeError("Could not find a free code selector.")
+
+    def build_row(address: LetterAddress, hashed: codes.HashedCode) -> VotingCode:
+        return VotingCode(
+            batch=batch,
+            selector=hashed.selector,
+            salt=hashed.salt,
+            digest=hashed.digest,
+            street=address.street,
+            house_number=address.house_number,
+            postcode=address.postcode,
+        )
+
+    letters = letter_codes_issue(addresses=addresses, actor=actor, build_row=build_row)
     return batch, letters
 
 

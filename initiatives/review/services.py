@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
+from core.services import save_audited
 from initiatives.review import notifications, registry
 from initiatives.review.models import (
     DEFAULT_CRITERIA,
@@ -42,12 +43,8 @@ DEFAULT_REMINDER_DAYS = getattr(settings, "REVIEW_REMINDER_DAYS", 3)
 
 
 def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Validate and save an audited object, recording who did it and why."""
-    instance.full_clean()
-    instance._history_user = actor  # type: ignore[attr-defined]
-    # The history's reason column holds 100 characters; the full text is kept in a field.
-    instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # type: ignore[attr-defined]
-    instance.save()
+    """Save with actor and reason (core.services.save_audited)."""
+    save_audited(instance, actor=actor, reason=reason)
 
 
 def _locked(review: Review) -> Review:

@@ -6,17 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.models import User
+from core.services import save_audited as _save  # noqa: F401 - used by the service modules
 from core.workflow import transition_run
 from initiatives.subsidies.models import Application, CostLine
 from initiatives.subsidies.workflow import TRANSITIONS
-
-
-def _save(instance, *, actor: User | None, reason: str) -> None:
-    """Validate and save an audited object, recording who did it and why."""
-    instance.full_clean()
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.save()
 
 
 @dataclass(frozen=True)
