@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from budget.tally import RULES
-from core.models import Wijk
+from core.models import LetterCode, Wijk
 from initiatives.models import Initiative
 
 
@@ -311,24 +311,15 @@ class VotingCodeBatch(models.Model):
         return f"{self.round} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class VotingCode(models.Model):
-    """One letter voting code for one address; a selector and a salted, keyed hash only."""
+class VotingCode(LetterCode):
+    """One letter voting code for one address."""
 
     batch = models.ForeignKey(VotingCodeBatch, on_delete=models.CASCADE, related_name="codes")
-    selector = models.CharField(max_length=8, unique=True)
-    salt = models.CharField(max_length=32)
-    digest = models.CharField(max_length=64)
-    street = models.CharField(_("street"), max_length=120)
-    house_number = models.CharField(_("house number"), max_length=10)
-    postcode = models.CharField(_("postcode"), max_length=6)
     history = HistoricalRecords(excluded_fields=["salt", "digest"])
 
     class Meta:
         verbose_name = _("voting code")
         verbose_name_plural = _("voting codes")
-
-    def __str__(self) -> str:
-        return f"{self.street} {self.house_number}, {self.postcode}"
 
 
 class Ballot(models.Model):

@@ -302,10 +302,13 @@ class ResidencyCodeBatch(models.Model):
         return f"{self.wijk} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class ResidencyCode(models.Model):
-    """One letter code for one address; stored as a selector and a salted, keyed hash."""
+class LetterCode(models.Model):
+    """A code printed on a letter to one address: a selector and a salted, keyed hash only.
 
-    batch = models.ForeignKey(ResidencyCodeBatch, on_delete=models.CASCADE, related_name="codes")
+    Residency codes and wijkbudget voting codes share this shape (see core.codes and
+    core.services.letter_codes_issue).
+    """
+
     # The selector finds the row; the rest of the code is only kept as a hash.
     selector = models.CharField(max_length=8, unique=True)
     salt = models.CharField(max_length=32)
@@ -313,6 +316,18 @@ class ResidencyCode(models.Model):
     street = models.CharField(_("street"), max_length=120)
     house_number = models.CharField(_("house number"), max_length=10)
     postcode = models.CharField(_("postcode"), max_length=6)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode}"
+
+
+class ResidencyCode(LetterCode):
+    """One residency letter code for one address."""
+
+    batch = models.ForeignKey(ResidencyCodeBatch, on_delete=models.CASCADE, related_name="codes")
     used_at = models.DateTimeField(null=True, blank=True)
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -322,9 +337,6 @@ class ResidencyCode(models.Model):
     class Meta:
         verbose_name = _("residency code")
         verbose_name_plural = _("residency codes")
-
-    def __str__(self) -> str:
-        return f"{self.street} {self.house_number}, {self.postcode}"
 
 
 class NotificationKind(models.TextChoices):
