@@ -57,28 +57,15 @@ EDITABLE_FIELDS = (
 )
 
 
-# The audit trail's reason column holds 100 characters; longer texts (a decision's
-# reasoning, why something was hidden) are kept in full in the object's own fields,
-# which the trail records too.
-TRAIL_REASON_LENGTH = 100
-
-
-def _trail(reason: str) -> str:
-    reason = " ".join(reason.split())
-    if len(reason) <= TRAIL_REASON_LENGTH:
-        return reason
-    return reason[: TRAIL_REASON_LENGTH - 1] + "…"
-
-
 def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Save with actor and a one-line reason (core.services.save_audited)."""
-    save_audited(instance, actor=actor, reason=_trail(reason))
+    """Save with actor and reason (core.services.save_audited)."""
+    save_audited(instance, actor=actor, reason=reason.strip())
 
 
 def _delete(instance: models.Model, *, actor: User, reason: str) -> None:
     """Delete an audited object; the trail keeps who removed it and why."""
     instance._history_user = actor
-    instance._change_reason = _trail(reason)
+    instance._change_reason = reason.strip()
     instance.delete()
 
 
@@ -163,7 +150,7 @@ def initiative_transition(
     if action in DECISIONS:
         changes = {"decision_reason": reason, "decided_at": timezone.now()}
     if reason:
-        trail_reason = _trail(reason)
+        trail_reason = reason.strip()
     elif transition is not None and transition.reason_required:
         trail_reason = ""  # transition_run refuses the step without a reason
     else:
@@ -217,7 +204,7 @@ def initiative_review_concluded(*, subject: Initiative, review: Review, actor: U
         reason = _("Staff proceed without the wijkpanel's advice")
     # Nothing of the initiative changes: the save only puts the moment in its audit trail.
     initiative._history_user = actor
-    initiative._change_reason = _trail(reason)
+    initiative._change_reason = reason.strip()
     initiative.save(update_fields=["updated_at"])
     emails.send_advice_in(initiative=initiative, advice=advice)
 
