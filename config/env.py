@@ -39,6 +39,8 @@ ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 DATABASE_URL = _get("DATABASE_URL")
 REDIS_URL = _get("REDIS_URL")
+# Lets parallel test runs on one PostgreSQL server use separate test databases.
+DATABASE_TEST_NAME = _get("DATABASE_TEST_NAME")
 # A separate secret for keyed hashes of voters and codes, so rotating the
 # session secret does not unlink ballots from their voters.
 HASH_SECRET = _get("HASH_SECRET")

@@ -97,6 +97,8 @@ if env.DATABASE_URL:
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+    if env.DATABASE_TEST_NAME:
+        DATABASES["default"]["TEST"] = {"NAME": env.DATABASE_TEST_NAME}
 else:
     DATABASES = {
         "default": {
