@@ -106,6 +106,14 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the residents were told that voting opens / closes tomorrow: the scheduled
+    # `budget_notify` command sends each message once, however often or late it runs.
+    voting_opens_notified_at = models.DateTimeField(
+        _("voting-opens message sent at"), null=True, blank=True, editable=False
+    )
+    voting_closes_notified_at = models.DateTimeField(
+        _("voting-closes message sent at"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -207,3 +207,49 @@ def funded_projects(*, result: Result) -> QuerySet[Project]:
 def rounds_with_published_results() -> QuerySet[Round]:
     """Public rounds whose result is out."""
     return rounds_public().filter(Q(result__published_at__isnull=False))
+
+
+def residents_of_round_wijk(*, budget_round: Round) -> QuerySet[User]:
+    """Everyone whose profile places them in the round's wijk and who can receive e-mail."""
+    return (
+        User.objects.filter(is_active=True, profile__wijk_id=budget_round.wijk_id)
+        .exclude(email="")
+        .select_related("profile")
+        .order_by("pk")
+    )
+
+
+def residents_to_call_to_vote(*, budget_round: Round, skip_voters: bool = False) -> QuerySet[User]:
+    """Residents told that voting opens (or closes): the wijk's residents, minus the too young.
+
+    Unverified residents are included on purpose: they can still verify their address
+    before voting closes, and the message tells them how. Those known to be under the
+    round's minimum age cannot become eligible during the round and are left out.
+    With `skip_voters`, those with a Participation in the round are left out too (only
+    that they voted is looked at, never a ballot).
+    """
+    users = residents_of_round_wijk(budget_round=budget_round)
+    if budget_round.min_age is not None:
+        users = users.exclude(
+            profile__birth_year__gt=budget_round.voting_end.year - budget_round.min_age
+        )
+    if skip_voters:
+        users = users.exclude(budget_participations__round=budget_round)
+    return users
+
+
+def rounds_due_voting_opens(*, now) -> QuerySet[Round]:
+    """Public rounds in their voting phase whose residents have not been told yet."""
+    return rounds_public().filter(
+        voting_start__lte=now, voting_end__gt=now, voting_opens_notified_at__isnull=True
+    )
+
+
+def rounds_due_voting_closes(*, now, ahead) -> QuerySet[Round]:
+    """Public rounds whose voting closes within `ahead` and whose reminder has not gone out."""
+    return rounds_public().filter(
+        voting_start__lte=now,
+        voting_end__gt=now,
+        voting_end__lte=now + ahead,
+        voting_closes_notified_at__isnull=True,
+    )

@@ -18,7 +18,7 @@ from core.mail import queue_email
 from core.models import NotificationKind, PanelMembership, User, Wijk, WijkCoordinator
 from core.notifications import notify_message
 from core.roles import COUNCIL_STAFF
-from initiatives.models import Initiative, InitiativeMember, Support, Volunteer
+from initiatives.models import Initiative, InitiativeMember, ProgressUpdate, Support, Volunteer
 
 
 def absolute(path: str) -> str:
@@ -40,6 +40,7 @@ TEMPLATE_KINDS = {
     "staff_advice": NotificationKind.ADVICE_GIVEN,
     "hidden": NotificationKind.DECISION,
     "volunteer": NotificationKind.INITIATIVE_UPDATE,
+    "update_followers": NotificationKind.INITIATIVE_UPDATE,
     "invitation": None,
 }
 
@@ -162,6 +163,26 @@ def send_status_changed(*, initiative: Initiative, action: str, reason: str) -> 
             template="status_followers",
             context=context,
         )
+
+
+def send_update_posted(*, update: ProgressUpdate) -> None:
+    """Tell supporters and volunteers that the initiators posted a progress update."""
+    initiative = update.initiative
+    if not initiative.is_public:
+        return  # hidden or not public: followers could not open the link
+    # The initiators wrote it themselves; a supporter who also runs it needs no copy.
+    own = set(initiator_addresses(initiative))
+    _send(
+        to=[address for address in follower_addresses(initiative) if address not in own],
+        subject=_("News about “%(title)s”: %(update)s")
+        % {"title": initiative.title, "update": update.title},
+        template="update_followers",
+        context={
+            "initiative": initiative,
+            "update": update,
+            "link": initiative_url(initiative),
+        },
+    )
 
 
 def send_advice_in(*, initiative: Initiative, advice: str) -> None:

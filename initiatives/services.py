@@ -355,6 +355,7 @@ def update_post(
         initiative=initiative, author=actor, title=title.strip(), text=text.strip(), date=date
     )
     _save(update, actor=actor, reason=_("Progress update posted"))
+    emails.send_update_posted(update=update)
     return update
 
 

@@ -6,5 +6,7 @@ while true; do
     python manage.py publish_scheduled          # Wagtail pages scheduled to go live
     python manage.py notifications_retry        # e-mails whose delivery failed
     python manage.py review_reminders           # wijkpanel reminders, each sent once
+    python manage.py budget_notify              # wijkbudget: voting opens / closes tomorrow, once
+    python manage.py privacy_retention          # personal data past its retention period (AVG)
     sleep "${SCHEDULER_INTERVAL_SECONDS:-900}"
 done

@@ -4,6 +4,7 @@ Services take the acting user (never the request), check the permission
 themselves, validate and save with a change reason for the audit trail.
 """
 
+from budget.services.notices import round_notices_send, round_results_announce
 from budget.services.results import (
     result_publish,
     round_count,
@@ -48,6 +49,8 @@ __all__ = [
     "round_count",
     "round_create",
     "round_import_pb",
+    "round_notices_send",
+    "round_results_announce",
     "round_update",
     "voting_code_batch_create",
     "voting_code_batch_void",

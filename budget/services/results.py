@@ -7,13 +7,14 @@ import hashlib
 import secrets
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget import selectors
+from budget import selectors, tasks
 from budget.models import (
     Ballot,
     BallotStyle,
@@ -181,6 +182,9 @@ def result_publish(*, actor: User, budget_round: Round) -> Result:
     result.published_at = timezone.now()
     result.published_by = actor
     save_audited(result, actor=actor, reason=_("Result published"))
+    # The residents hear of it once the publication is committed; a task fans out the
+    # messages, so publishing does not wait for thousands of them.
+    transaction.on_commit(partial(tasks.announce_results.enqueue, round_id=budget_round.pk))
     return result
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.models import (
@@ -14,6 +15,7 @@ from budget.models import (
     ProjectUpdate,
     Round,
 )
+from budget.services.notices import CLOSES_AHEAD
 from budget.workflow import BALLOT_CHANGING, TRANSITIONS
 from core.models import User, Wijk
 from core.services import save_audited
@@ -89,6 +91,12 @@ def round_update(*, actor: User, budget_round: Round, **fields) -> Round:
         raise _locked_error()
     for name, value in fields.items():
         setattr(budget_round, name, value)
+    # A voting period moved into the future is announced again when its time comes.
+    now = timezone.now()
+    if "voting_start" in changed and budget_round.voting_start > now:
+        budget_round.voting_opens_notified_at = None
+    if "voting_end" in changed and budget_round.voting_end - CLOSES_AHEAD > now:
+        budget_round.voting_closes_notified_at = None
     save_audited(budget_round, actor=actor, reason=_("Round changed"))
     return budget_round
 

@@ -1,0 +1,87 @@
+"""Telling a wijk's residents about its round: voting opens, closes tomorrow, results are out.
+
+Phases follow from the dates, so "voting opens" and "closes tomorrow" are sent by
+the scheduled `budget_notify` command; each round records when each message went
+out, so reruns (every few minutes, or late) send nothing twice. The results
+message follows the publication (services.results.result_publish).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget import notifications, selectors
+from budget.models import Round
+from core.services import save_audited
+
+# "Voting closes tomorrow" goes out once voting has less than this left.
+CLOSES_AHEAD = datetime.timedelta(hours=24)
+
+
+@dataclass
+class NoticeCount:
+    """How many rounds and residents each run told."""
+
+    opens_rounds: int = 0
+    opens_sent: int = 0
+    closes_rounds: int = 0
+    closes_sent: int = 0
+
+
+@transaction.atomic
+def _round_tell(*, round_pk: int, which: str, now: datetime.datetime) -> int | None:
+    """Send one round's message and record it, in one transaction; None when already done."""
+    # The row lock makes a parallel run wait and then find the timestamp set.
+    budget_round = Round.objects.select_for_update().select_related("wijk").get(pk=round_pk)
+    field = f"voting_{which}_notified_at"
+    # Voting may have ended (or moved) since the list was made: then nothing is sent.
+    if getattr(budget_round, field) is not None or not (
+        budget_round.voting_start <= now < budget_round.voting_end
+    ):
+        return None
+    if which == "opens":
+        sent = notifications.send_voting_opens(budget_round=budget_round)
+        reason = _("Residents told that voting opens (%(n)d messages)") % {"n": sent}
+    else:
+        sent = notifications.send_voting_closes(budget_round=budget_round)
+        reason = _("Residents who have not voted told that voting closes (%(n)d messages)") % {
+            "n": sent
+        }
+    setattr(budget_round, field, now)
+    save_audited(budget_round, actor=None, reason=reason)
+    return sent
+
+
+def round_notices_send(*, now: datetime.datetime | None = None) -> NoticeCount:
+    """Send every due "voting opens" and "voting closes tomorrow" message, each once per round."""
+    now = now or timezone.now()
+    count = NoticeCount()
+    # A round whose voting already ended is not listed: "voting opens" would be wrong then.
+    for pk in selectors.rounds_due_voting_opens(now=now).values_list("pk", flat=True):
+        sent = _round_tell(round_pk=pk, which="opens", now=now)
+        if sent is not None:
+            count.opens_rounds += 1
+            count.opens_sent += sent
+    for pk in selectors.rounds_due_voting_closes(now=now, ahead=CLOSES_AHEAD).values_list(
+        "pk", flat=True
+    ):
+        sent = _round_tell(round_pk=pk, which="closes", now=now)
+        if sent is not None:
+            count.closes_rounds += 1
+            count.closes_sent += sent
+    return count
+
+
+@transaction.atomic
+def round_results_announce(*, round_pk: int) -> int:
+    """Tell the wijk's residents that the round's result is published (after publication)."""
+    budget_round = Round.objects.select_related("wijk", "result").get(pk=round_pk)
+    result = getattr(budget_round, "result", None)
+    if budget_round.is_rehearsal or result is None or not result.is_published:
+        return 0
+    return notifications.send_results_published(budget_round=budget_round)
