@@ -10,10 +10,18 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Wijkbudget")
 
     def ready(self) -> None:
+        from budget import privacy as budget_privacy
         from budget.models import Project
         from budget.services import project_review_concluded
+        from core import privacy
         from initiatives.review import registry
 
         # Project proposals are reviewed by the wijkpanel; when it concludes,
         # the project moves on to the feasibility check by staff.
         registry.register(Project, registry.SubjectKind(on_concluded=project_review_concluded))
+        privacy.register(
+            "budget",
+            export=budget_privacy.budget_export,
+            erase=budget_privacy.budget_erase,
+            retention=budget_privacy.budget_retention,
+        )

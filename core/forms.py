@@ -145,3 +145,27 @@ class NotificationPreferencesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting one's account: the password again, and a box that says what it means."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=_("I understand that my account is deleted and cannot be restored."),
+        error_messages={"required": _("Tick the box to confirm that you want this.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This password is not correct."), code="wrong_password")
+        return password

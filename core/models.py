@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}([A-Z]{2})?$")
+# A deleted account keeps its row (initiatives, decisions and ballots point at it) with an
+# address in this reserved domain (RFC 2606), which no real mailbox can have.
+ERASED_EMAIL_DOMAIN = "verwijderd.invalid"
 
 
 def normalize_postcode(value: str) -> str:
@@ -74,12 +77,19 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        if self.is_erased:
+            return str(_("former resident"))
         profile = getattr(self, "profile", None)
         return profile.display_name if profile and profile.display_name else self.email
 
     @property
     def display_name(self) -> str:
         return str(self)
+
+    @property
+    def is_erased(self) -> bool:
+        """The resident deleted this account; only an anonymous row remains (core.privacy)."""
+        return (self.email or "").endswith("@" + ERASED_EMAIL_DOMAIN)
 
 
 class Wijk(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import views, views_privacy
 
 app_name = "core"
 
@@ -14,6 +14,8 @@ urlpatterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
+    path("mijn-gegevens/downloaden/", views_privacy.my_data_download, name="my_data_download"),
+    path("mijn-gegevens/account-verwijderen/", views_privacy.account_delete, name="account_delete"),
     path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("beheer/", views.staff_home, name="staff_home"),
     path(

@@ -8,14 +8,23 @@ class InitiativesConfig(AppConfig):
     name = "initiatives"
 
     def ready(self) -> None:
-        # The wijkpanel reviews initiatives; when it ends, staff are told to decide.
+        from core import privacy
+        from initiatives import privacy as initiatives_privacy
         from initiatives.models import Initiative
         from initiatives.review import registry
         from initiatives.services import initiative_is_decided, initiative_review_concluded
 
+        # The wijkpanel reviews initiatives; when it ends, staff are told to decide.
         registry.register(
             Initiative,
             registry.SubjectKind(
                 on_concluded=initiative_review_concluded, is_decided=initiative_is_decided
             ),
+        )
+        # What initiatives add to a resident's data export, deletion and retention.
+        privacy.register(
+            "initiatives",
+            export=initiatives_privacy.initiatives_export,
+            erase=initiatives_privacy.initiatives_erase,
+            retention=initiatives_privacy.initiatives_retention,
         )

@@ -249,3 +249,18 @@ FORM_RENDERER = "core.forms_renderer.WijkpleinFormRenderer"
 # Change reasons are sentences (a decision's grounds, a verification note), not labels:
 # a text column instead of simple-history's default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- Privacy: retention periods in days (see docs/privacy.md, `manage.py privacy_retention`)
+WIJKPLEIN_RETENTION_DAYS = {
+    # Who voted in a round (Participation rows): kept a while after voting closes, for
+    # objections and recounts, then the link to the account is removed.
+    "voter_registry": 90,
+    # Addresses on used or voided residency codes and on voting codes of closed rounds.
+    "letter_codes": 90,
+    # Notifications shown under "Meldingen" (the e-mails themselves were sent long ago).
+    "notifications": 365,
+    # Sign-ups whose e-mail address was never confirmed.
+    "unverified_accounts": 30,
+    # Co-initiator invitations that expired without being accepted (they hold an e-mail).
+    "invitations": 30,
+}

@@ -7,3 +7,9 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "initiatives.review"
     label = "review"
+
+    def ready(self) -> None:
+        from core import privacy
+        from initiatives.review import privacy as review_privacy
+
+        privacy.register("review", export=review_privacy.review_export)

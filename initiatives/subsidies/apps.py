@@ -10,7 +10,9 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Models and services can only be imported once the app registry is ready.
+        from core import privacy
         from initiatives.review import registry
+        from initiatives.subsidies import privacy as subsidies_privacy
         from initiatives.subsidies.models import Application
         from initiatives.subsidies.services import on_review_concluded
 
@@ -20,4 +22,9 @@ class SubsidiesConfig(AppConfig):
                 on_concluded=on_review_concluded,
                 is_decided=lambda application: application.decided_at is not None,
             ),
+        )
+        privacy.register(
+            "subsidies",
+            export=subsidies_privacy.subsidies_export,
+            erase=subsidies_privacy.subsidies_erase,
         )
