@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("", include("initiatives.subsidies.urls")),
     path("", include("budget.urls")),
+    path("", include("stats.urls")),
     path("", include("cms.urls")),
 ]
 

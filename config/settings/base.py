@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "initiatives",
     "initiatives.subsidies",
     "budget",
+    "stats",
     "cms",
     "django.contrib.auth",
     "django.contrib.contenttypes",

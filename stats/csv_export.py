@@ -1,0 +1,104 @@
+"""The statistics as CSV for a municipal analyst: one row per wijk, period and measure.
+
+Made for Excel in a Dutch setting: semicolons between fields, a decimal comma, no
+thousands separator, dates as 2026-03-31, months as 2026-03 and quarters as 2026-Q1,
+UTF-8 with a byte order mark so accents survive. The long format (one figure per row)
+filters and pivots without reshaping. Suppressed figures have an empty value and a
+note, so the value column stays numeric. The rows are built from the same
+StatisticsPage as the web page, so both always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from initiatives.subsidies.csv_export import neutralise
+from stats.tables import MONEY, PERCENT, Cell, StatisticsPage
+
+BOM = "\ufeff"
+
+
+def csv_number(cell: Cell) -> str:
+    """The value with a decimal comma (money two decimals, percentages one); empty if hidden."""
+    if cell.suppressed or cell.value is None:
+        return ""
+    if cell.kind == MONEY:
+        return f"{Decimal(cell.value):.2f}".replace(".", ",")
+    if cell.kind == PERCENT:
+        return f"{Decimal(cell.value):.1f}".replace(".", ",")
+    return str(int(cell.value))
+
+
+def _note(cell: Cell) -> str:
+    if cell.secondary:
+        return _("hidden to protect privacy: would reveal a figure of fewer than 5")
+    if cell.suppressed:
+        return _("hidden to protect privacy: fewer than 5")
+    if cell.value is None:
+        return _("not counted yet")
+    return ""
+
+
+def statistics_rows(page: StatisticsPage) -> list[list[str]]:
+    """The header and one row per figure the page shows."""
+    all_time = _("all time")
+    rows: list[list[str]] = [
+        [
+            _("Wijk"),
+            _("Period"),
+            _("Wijkbudget round"),
+            _("Measure"),
+            _("Code"),
+            _("Value"),
+            _("Note"),
+        ]
+    ]
+
+    def add(wijk: str, period: str, measure: str, code: str, value: Cell, round_name: str = ""):
+        rows.append([wijk, period, round_name, str(measure), code, csv_number(value), _note(value)])
+
+    scope = page.scope_name
+    for measure, value in zip(page.measures, page.totals, strict=True):
+        add(scope, all_time, measure.label, measure.code, value)
+    for wijk_row in page.wijk_rows:
+        for measure, value in zip(page.measures, wijk_row.cells, strict=True):
+            add(wijk_row.wijk.name, all_time, measure.label, measure.code, value)
+    for status in page.initiative_statuses:
+        label = _("Initiatives: %(status)s") % {"status": status.label}
+        add(scope, all_time, label, f"initiatives_status_{status.code}", status.count)
+    for status in page.application_statuses:
+        for code, label, value in (
+            ("applications", _("Subsidy applications: %(status)s"), status.count),
+            ("amount_requested", _("Amount requested: %(status)s"), status.requested),
+            ("amount_granted", _("Amount granted: %(status)s"), status.granted),
+            ("amount_paid", _("Amount paid: %(status)s"), status.paid),
+        ):
+            add(scope, all_time, label % {"status": status.label}, f"{code}_{status.code}", value)
+    for period in page.periods:
+        for measure, value in zip(page.period_measures, period.cells, strict=True):
+            add(scope, period.figures.code, measure.label, measure.code, value)
+    for round_row in page.rounds:
+        budget_round = round_row.round
+        closed = timezone.localtime(budget_round.voting_end).date().isoformat()
+        for code, label, value in (
+            ("voters", _("Voters"), Cell(round_row.voters)),
+            ("eligible", _("Eligible residents"), Cell(round_row.eligible)),
+            ("turnout", _("Turnout (%)"), round_row.turnout),
+            ("budget", _("Budget"), Cell(budget_round.budget, MONEY)),
+            ("budget_used", _("Budget used"), Cell(round_row.budget_used, MONEY)),
+        ):
+            add(budget_round.wijk.name, closed, label, code, value, budget_round.name)
+    return [[neutralise(value) for value in row] for row in rows]
+
+
+def statistics_csv(page: StatisticsPage) -> str:
+    """The CSV text, starting with a byte order mark for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(statistics_rows(page))
+    return BOM + buffer.getvalue()
