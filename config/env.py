@@ -55,6 +55,8 @@ MEDIA_ROOT = _get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 STATIC_ROOT = _get("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 PRIVATE_MEDIA_ROOT = _get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
 SQLITE_PATH = _get("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))
+# Where the file-based e-mail backend writes (the browser tests read mails there).
+EMAIL_FILE_PATH = _get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
 MUNICIPALITY_NAME = _get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
 
