@@ -23,6 +23,12 @@ from core.views import apply_errors
 
 CODE_ATTEMPTS = 5
 CODE_WINDOW_SECONDS = 15 * 60
+# Casting a ballot: generous for a voter who changes their mind a few times, but a
+# script that keeps submitting is stopped. Per IP address it allows a whole voting
+# evening at a community centre that shares one connection.
+BALLOT_SUBMISSIONS_PER_VOTER = 10
+BALLOT_SUBMISSIONS_PER_IP = 120
+BALLOT_WINDOW_SECONDS = 15 * 60
 SESSION_CODE = "budget_voting_code"
 SESSION_RECEIPT = "budget_receipt"
 
@@ -200,6 +206,16 @@ def ballot(request, pk: int):
     context = _ballot_context(budget_round, form, projects)
     if step == "edit":
         return render(request, "budget/ballot_form.html", context)
+    if step == "confirm" and _ballot_submissions_limited(request, budget_round, code):
+        # Nothing is cast; the confirm page keeps the choices for a later try.
+        form.add_error(
+            None,
+            _(
+                "You have confirmed a vote many times in a short while, so this one was not "
+                "saved. Your choice is kept below: wait a quarter of an hour and confirm again."
+            ),
+        )
+        return render(request, "budget/ballot_confirm.html", context, status=429)
     try:
         if step != "confirm":
             services.ballot_validate(budget_round=budget_round, choices=choices)
@@ -229,6 +245,24 @@ def ballot(request, pk: int):
         "emailed": code is None,
     }
     return redirect("budget:ballot_thanks", pk=budget_round.pk)
+
+
+def _ballot_submissions_limited(request, budget_round, code: VotingCode | None) -> bool:
+    """Count one ballot submission against the voter (account or letter code) and the IP."""
+    voter = f"code:{code.pk}" if code is not None else f"user:{request.user.pk}"
+    per_voter = is_limited(
+        scope=f"ballot:{budget_round.pk}",
+        keys=[voter],
+        limit=BALLOT_SUBMISSIONS_PER_VOTER,
+        window_seconds=BALLOT_WINDOW_SECONDS,
+    )
+    per_ip = is_limited(
+        scope="ballot-ip",
+        keys=[f"ip:{client_ip(request)}"],
+        limit=BALLOT_SUBMISSIONS_PER_IP,
+        window_seconds=BALLOT_WINDOW_SECONDS,
+    )
+    return per_voter or per_ip
 
 
 def voter_refusal_closed(budget_round) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +46,49 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+_READ_SETTINGS = """
+import json
+import django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "hsts_subdomains": settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "proxy_header": settings.SECURE_PROXY_SSL_HEADER,
+    "debug": settings.DEBUG,
+    "csp": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "middleware": settings.MIDDLEWARE,
+}))
+"""
+
+
+def test_production_has_secure_cookies_hsts_and_a_csp_without_inline_scripts():
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    result = subprocess.run(
+        [sys.executable, "-c", _READ_SETTINGS],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert found["debug"] is False
+    assert found["session_secure"] and found["session_httponly"] and found["csrf_secure"]
+    assert found["hsts_seconds"] >= 365 * 24 * 60 * 60 and found["hsts_subdomains"]
+    assert found["ssl_redirect"]
+    assert found["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    csp = found["csp"]
+    assert "core.middleware.SiteCSPMiddleware" in found["middleware"]
+    for directive in ("script-src", "style-src", "default-src"):
+        assert csp[directive] == ["'self'"], directive
+    assert not any("unsafe" in source for sources in csp.values() for source in sources)
+    assert csp["object-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"]

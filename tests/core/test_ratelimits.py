@@ -1,0 +1,67 @@
+"""Rate limits on the forms that guard accounts and secrets: login, sign-up, letter codes.
+
+allauth limits login and sign-up (ACCOUNT_RATE_LIMITS); core.ratelimit limits our own
+code forms. Ballot submission is tested in tests/budget/test_ballot_ratelimit.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from core.models import User
+from tests.core.test_accounts import SIGNUP
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_failed_logins_from_one_address_are_stopped(client, resident):
+    url = reverse("account_login")
+    for n in range(10):
+        response = client.post(url, {"login": f"gok{n}@example.org", "password": "fout"})
+        assert response.status_code == 200
+
+    response = client.post(url, {"login": resident.email, "password": "correct horse battery"})
+
+    # allauth refuses on the form itself, even with the right password.
+    assert "_auth_user_id" not in client.session
+    assert "Te veel inlogpogingen" in response.content.decode()
+
+
+def test_failed_logins_for_one_account_are_stopped_from_any_address(client, resident):
+    url = reverse("account_login")
+    for n in range(5):
+        client.post(url, {"login": resident.email, "password": "fout"}, REMOTE_ADDR=f"192.0.2.{n}")
+
+    response = client.post(
+        url,
+        {"login": resident.email, "password": "correct horse battery"},
+        REMOTE_ADDR="192.0.2.99",
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert "Te veel inlogpogingen" in response.content.decode()
+
+
+def test_many_sign_ups_from_one_address_are_stopped(client, wijk):
+    url = reverse("account_signup")
+    for n in range(20):
+        response = client.post(url, {**SIGNUP, "email": f"a{n}@example.org", "postcode": "1012AB"})
+        assert response.status_code == 200  # refused: the postcode is not in a wijk
+
+    response = client.post(url, SIGNUP)
+
+    assert response.status_code == 429
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+def test_residency_code_entry_is_limited_per_account_across_addresses(client, resident):
+    client.force_login(resident)
+    url = reverse("core:residency_code")
+    for n in range(5):
+        client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR=f"192.0.2.{n}")
+
+    response = client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR="192.0.2.99")
+
+    assert response.status_code == 429
+    assert "Te veel pogingen" in response.content.decode()
