@@ -277,7 +277,7 @@ class LiveSite:
         period), so a second login of the same account within one period waits for the next.
         """
         if user_email not in self._totp_secrets:
-            self._totp_secrets.update(json.loads(self.manage("shell", "-c", _TOTP_SECRETS)))
+            self._totp_secrets.update(json.loads(self.manage("shell", "-v0", "-c", _TOTP_SECRETS)))
         secret = self._totp_secrets[user_email]
         counter = int(time.time()) // TOTP_PERIOD
         if (user_email, counter) in self._totp_used:
