@@ -1,0 +1,431 @@
+"""Every URL of our apps, visited as every kind of visitor, answers as the rules say.
+
+The table below holds, per URL name, what each role gets: the expectations are written
+from the rules (initiatives/workflow.py, the apps' rules.py and the views' docstrings), not
+copied from what the code returned. A URL pattern added without a row here fails
+`test_every_url_pattern_has_a_row`, so no view goes unchecked.
+
+Row notation, one entry per role in the order of `ROLES`
+(anonymous, resident of wijk A, resident of wijk B, panel member of A, panel chair of A,
+council staff with TOTP):
+
+- a number: that status code;
+- ``L``: a redirect to the login page;
+- ``R``: a redirect elsewhere (a message explains: nothing is done);
+- ``F``/``N``/``M``: 403, 404, 405;
+- ``-`` (POST rows only): this role may do it, so the test does not post as them.
+
+Every role refused on GET (L, F, N) is also refused when it POSTs empty data, and the
+database does not change. POST-only views (405 on GET) give their POST row explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import ROLES, db_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+# Namespaces of our apps: every pattern in them needs a row.
+OUR_NAMESPACES = {"core", "initiatives", "review", "subsidies", "budget", "stats", "cms"}
+
+# What is not ours, by the module it comes from (or the pattern, for single routes),
+# and why it is left out of the table.
+EXCLUDED = {
+    "wagtail.admin.urls": "Wagtail's admin: its own permission system, only staff get in "
+    "(tests/core/test_wagtail_admin.py); its entry is checked in ENTRY_POINTS below",
+    "wagtail.documents.urls": "Wagtail documents: served by Wagtail's own collection "
+    "permissions; checked in ENTRY_POINTS below",
+    "allauth.urls": "allauth's account, e-mail and two-factor pages (we override only their "
+    "templates); the main ones are in ENTRY_POINTS below",
+    "django.conf.urls.i18n": "the language switch (set_language): no data, POST only",
+    "wagtail.urls": "Wagtail page serving: published pages are public, drafts are not "
+    "served (tests/cms/test_publishing.py)",
+    "cms-admin/login/": "a plain redirect to allauth's login page",
+}
+
+LOGIN = settings.LOGIN_URL
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL (kwargs from the world) with what each role gets on GET and on POST."""
+
+    kwargs: Callable
+    get: str
+    post: str | None = None
+
+
+def _all(code) -> str:
+    return " ".join([str(code)] * len(ROLES))
+
+
+STAFF_ONLY = "L F F F F 200"
+PUBLIC = _all(200)
+LOGGED_IN = "L 200 200 200 200 200"
+POST_ONLY = _all("M")
+NOBODY_HERE = "L F F F F F"  # only the initiators/applicants themselves, who are none of us
+
+
+def none(w) -> dict:
+    return {}
+
+
+EXPECTED: dict[str, list[Case]] = {
+    # --- core ---------------------------------------------------------------------------
+    # Staff have no resident profile: there is no page of their own details.
+    "core:my_profile": [Case(none, "L 200 200 200 200 N")],
+    "core:profile_edit": [Case(none, "L 200 200 200 200 N")],
+    "core:residency_code": [Case(none, "L 200 200 200 200 N")],
+    "core:notifications": [Case(none, LOGGED_IN)],
+    "core:notification_preferences": [Case(none, LOGGED_IN)],
+    # One's own data, for oneself; deleting the account asks for confirmation first.
+    "core:my_data_download": [Case(none, LOGGED_IN, post="M - - - - -")],
+    # Staff accounts are closed by the council, not by self-service.
+    "core:account_delete": [Case(none, "L 200 200 200 200 F")],
+    # The signed token is the credential; a forged one is refused.
+    "core:unsubscribe": [
+        Case(lambda w: {"token": w.unsubscribe_token}, PUBLIC, post=_all("-")),
+        Case(lambda w: {"token": "nep-token"}, _all(400), post=_all(400)),
+    ],
+    "core:staff_home": [Case(none, STAFF_ONLY)],
+    "core:staff_failed_notifications": [Case(none, STAFF_ONLY)],
+    "core:staff_residents": [Case(none, STAFF_ONLY)],
+    "core:staff_resident_detail": [
+        Case(lambda w: {"pk": w.people["resident"].profile.pk}, STAFF_ONLY)
+    ],
+    "core:staff_code_batches": [Case(none, STAFF_ONLY)],
+    "core:staff_code_batch_void": [
+        Case(lambda w: {"pk": w.residency_batch.pk}, POST_ONLY, post="L F F F F -")
+    ],
+    # --- initiatives ----------------------------------------------------------------------
+    "initiatives:overview": [Case(none, PUBLIC)],
+    "initiatives:wijk_overview": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC)],
+    # Verified residents propose in their own wijk only; staff are not residents.
+    "initiatives:create": [
+        Case(lambda w: {"slug": w.wijk.slug}, "L 200 F 200 200 F"),
+        Case(lambda w: {"slug": w.other_wijk.slug}, "L F 200 F F F"),
+    ],
+    "initiatives:mine": [Case(none, LOGGED_IN)],
+    # Concepts: initiators and staff; submitted/in review: also the wijk's panel.
+    "initiatives:detail": [
+        Case(lambda w: {"pk": w.draft.pk}, "L F F F F 200"),
+        Case(lambda w: {"pk": w.public.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.in_review.pk}, "L F F 200 200 200"),
+        Case(lambda w: {"pk": w.in_review_b.pk}, STAFF_ONLY),
+        # Hidden by moderation: gone for everyone but its initiators and staff.
+        Case(lambda w: {"pk": w.hidden.pk}, STAFF_ONLY),
+    ],
+    "initiatives:edit": [Case(lambda w: {"pk": w.draft.pk}, NOBODY_HERE)],
+    "initiatives:transition": [
+        Case(lambda w: {"pk": w.draft.pk, "action": "submit"}, NOBODY_HERE),
+        Case(lambda w: {"pk": w.public.pk, "action": "withdraw"}, NOBODY_HERE),
+        # Only staff decide; the panel may read it but not publish it.
+        Case(lambda w: {"pk": w.in_review.pk, "action": "publish"}, STAFF_ONLY),
+    ],
+    # Support and volunteering: verified residents of the initiative's wijk.
+    "initiatives:support": [
+        Case(lambda w: {"pk": w.public.pk}, POST_ONLY, post="L - F - - F"),
+        Case(lambda w: {"pk": w.hidden.pk}, POST_ONLY, post="L F F F F F"),
+    ],
+    "initiatives:support_withdraw": [
+        Case(lambda w: {"pk": w.draft.pk}, POST_ONLY, post="L F F F F R")
+    ],
+    "initiatives:volunteer": [
+        Case(lambda w: {"pk": w.public.pk}, "L 200 F 200 200 F"),
+        Case(lambda w: {"pk": w.hidden.pk}, NOBODY_HERE),
+    ],
+    "initiatives:volunteer_withdraw": [
+        Case(lambda w: {"pk": w.draft.pk}, POST_ONLY, post="L F F F F R")
+    ],
+    "initiatives:volunteers": [Case(lambda w: {"pk": w.public.pk}, STAFF_ONLY)],
+    "initiatives:invite": [Case(lambda w: {"pk": w.public.pk}, NOBODY_HERE)],
+    "initiatives:invitation_accept": [
+        Case(lambda w: {"token": "geen-uitnodiging"}, "L 400 400 400 400 400", post="L - - - - -")
+    ],
+    "initiatives:update_create": [Case(lambda w: {"pk": w.public.pk}, NOBODY_HERE)],
+    # Anyone logged in may report what is public; nobody reports a concept they cannot see.
+    "initiatives:report": [
+        Case(lambda w: {"pk": w.public.pk}, LOGGED_IN),
+        Case(lambda w: {"pk": w.draft.pk}, NOBODY_HERE),
+    ],
+    "initiatives:report_update": [
+        Case(lambda w: {"pk": w.public.pk, "update_pk": w.update.pk}, LOGGED_IN),
+        # An update addressed through another initiative does not exist.
+        Case(lambda w: {"pk": w.draft.pk, "update_pk": w.update.pk}, "L N N N N N"),
+    ],
+    "initiatives:hide": [Case(lambda w: {"pk": w.public.pk}, STAFF_ONLY)],
+    "initiatives:unhide": [Case(lambda w: {"pk": w.public.pk}, STAFF_ONLY)],
+    "initiatives:hide_update": [
+        Case(lambda w: {"pk": w.public.pk, "update_pk": w.update.pk}, STAFF_ONLY)
+    ],
+    "initiatives:staff_list": [Case(none, STAFF_ONLY)],
+    "initiatives:report_dismiss": [
+        Case(lambda w: {"pk": w.report.pk}, POST_ONLY, post="L F F F F -")
+    ],
+    # --- review (the wijkpanel) ------------------------------------------------------------
+    "review:dashboard": [Case(none, "L F F 200 200 F")],
+    "review:detail": [
+        Case(lambda w: {"pk": w.review.pk}, "L F F 200 200 200"),
+        Case(lambda w: {"pk": w.review_b.pk}, STAFF_ONLY),
+    ],
+    "review:declare": [
+        Case(lambda w: {"pk": w.review.pk}, "L F F 200 200 F"),
+        Case(lambda w: {"pk": w.review_b.pk}, NOBODY_HERE),
+    ],
+    # Members first declare (no) conflict of interest: they are sent there.
+    "review:member_review": [Case(lambda w: {"pk": w.review.pk}, "L F F R R F")],
+    "review:advice": [
+        Case(lambda w: {"pk": w.review.pk}, "L F F F 200 F"),
+        Case(lambda w: {"pk": w.review_b.pk}, NOBODY_HERE),
+    ],
+    "review:staff_overview": [Case(none, STAFF_ONLY)],
+    "review:staff_members": [Case(none, STAFF_ONLY)],
+    "review:proceed_without_advice": [Case(lambda w: {"pk": w.review.pk}, STAFF_ONLY)],
+    # --- subsidies -------------------------------------------------------------------------
+    "subsidies:scheme_list": [Case(none, PUBLIC)],
+    "subsidies:scheme_detail": [Case(lambda w: {"pk": w.scheme.pk}, PUBLIC)],
+    # Starting needs one of one's own initiatives: none of the roles has one.
+    "subsidies:application_start": [
+        Case(lambda w: {"pk": w.scheme.pk}, "L M M M M M", post="L 400 400 400 400 400")
+    ],
+    "subsidies:my_applications": [Case(none, LOGGED_IN)],
+    # The panel of the wijk sees submitted applications, never concepts.
+    "subsidies:application_detail": [
+        Case(lambda w: {"pk": w.application.pk}, "L F F 200 200 200"),
+        Case(lambda w: {"pk": w.concept_application.pk}, STAFF_ONLY),
+        Case(lambda w: {"pk": w.application_b.pk}, STAFF_ONLY),
+    ],
+    "subsidies:application_edit": [Case(lambda w: {"pk": w.concept_application.pk}, NOBODY_HERE)],
+    "subsidies:report_edit": [Case(lambda w: {"pk": w.application.pk}, NOBODY_HERE)],
+    # Files and the letter hold private details: applicants and staff only.
+    "subsidies:attachment_download": [
+        Case(
+            lambda w: {"pk": w.application.pk, "attachment_pk": w.attachment.pk},
+            STAFF_ONLY,
+        ),
+        Case(
+            lambda w: {"pk": w.concept_application.pk, "attachment_pk": w.attachment.pk},
+            "L N N N N N",
+        ),
+    ],
+    "subsidies:attachment_delete": [
+        Case(
+            lambda w: {"pk": w.application.pk, "attachment_pk": w.attachment.pk},
+            POST_ONLY,
+            post="L F F F F F",
+        )
+    ],
+    "subsidies:letter_download": [Case(lambda w: {"pk": w.application.pk}, STAFF_ONLY)],
+    "subsidies:staff_overview": [Case(none, STAFF_ONLY)],
+    "subsidies:staff_export": [Case(none, STAFF_ONLY)],
+    "subsidies:staff_scheme_list": [Case(none, STAFF_ONLY)],
+    "subsidies:staff_scheme_create": [Case(none, STAFF_ONLY)],
+    "subsidies:staff_scheme_edit": [Case(lambda w: {"pk": w.scheme.pk}, STAFF_ONLY)],
+    "subsidies:staff_step": [
+        Case(
+            lambda w: {"pk": w.application.pk, "action": "pay_advance"},
+            POST_ONLY,
+            post="L F F F F -",
+        )
+    ],
+    "subsidies:staff_decide": [Case(lambda w: {"pk": w.application.pk}, STAFF_ONLY)],
+    "subsidies:staff_settle": [Case(lambda w: {"pk": w.application.pk}, STAFF_ONLY)],
+    "subsidies:staff_letter_reissue": [Case(lambda w: {"pk": w.application.pk}, STAFF_ONLY)],
+    # --- budget (wijkbudget) ----------------------------------------------------------------
+    "budget:round_list": [Case(none, PUBLIC)],
+    "budget:round_detail": [Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC)],
+    # Residents of the wijk propose during the proposals phase.
+    "budget:project_propose": [
+        Case(lambda w: {"pk": w.proposals_round.pk}, "L 200 F 200 200 F"),
+        Case(lambda w: {"pk": w.voting_round.pk}, "L F F F F F"),
+    ],
+    # Verified residents of the wijk vote; visitors without an account may use a letter
+    # code (this round allows them), so they get the choice instead of the login page.
+    "budget:ballot": [
+        Case(lambda w: {"pk": w.voting_round.pk}, "200 200 F 200 200 F"),
+        Case(lambda w: {"pk": w.voting_round_b.pk}, "L F 200 F F F"),
+        Case(lambda w: {"pk": w.results_round.pk}, "L F F F F F"),
+    ],
+    "budget:ballot_thanks": [Case(lambda w: {"pk": w.voting_round.pk}, _all("R"))],
+    "budget:code_enter": [Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC)],
+    "budget:receipt": [Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC)],
+    # Results are public once published; before that only staff, who find none yet.
+    "budget:result": [
+        Case(lambda w: {"pk": w.results_round.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.voting_round.pk}, "F F F F F N"),
+    ],
+    "budget:result_pdf": [
+        Case(lambda w: {"pk": w.results_round.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.voting_round.pk}, "F F F F F N"),
+    ],
+    "budget:result_pb": [
+        Case(lambda w: {"pk": w.results_round.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.voting_round.pk}, "F F F F F N"),
+    ],
+    "budget:project_detail": [
+        Case(lambda w: {"pk": w.project.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.proposal.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.withdrawn.pk}, "F F F F F 200"),
+    ],
+    # Only the proposer withdraws; everyone else is sent back with a message.
+    "budget:project_withdraw": [Case(lambda w: {"pk": w.proposal.pk}, _all("R"), post=_all("R"))],
+    "budget:staff_rounds": [Case(none, STAFF_ONLY)],
+    "budget:staff_round_create": [Case(none, STAFF_ONLY)],
+    "budget:staff_import": [Case(none, STAFF_ONLY)],
+    "budget:staff_round": [Case(lambda w: {"pk": w.voting_round.pk}, STAFF_ONLY)],
+    "budget:staff_round_edit": [Case(lambda w: {"pk": w.voting_round.pk}, STAFF_ONLY)],
+    "budget:staff_codes": [Case(lambda w: {"pk": w.voting_round.pk}, STAFF_ONLY)],
+    # These three refuse anonymous visitors outright instead of asking them to log in.
+    "budget:staff_code_batch_void": [
+        Case(lambda w: {"pk": w.voting_batch.pk}, POST_ONLY, post="F F F F F -")
+    ],
+    "budget:staff_paper": [
+        Case(lambda w: {"pk": w.voting_round.pk}, STAFF_ONLY),
+        Case(lambda w: {"pk": w.proposals_round.pk}, "L F F F F F"),
+    ],
+    "budget:staff_paper_confirm": [
+        Case(lambda w: {"pk": w.paper_ballot.pk}, POST_ONLY, post="F F F F F -")
+    ],
+    "budget:staff_paper_discard": [
+        Case(lambda w: {"pk": w.paper_ballot.pk}, POST_ONLY, post="F F F F F -")
+    ],
+    "budget:staff_count": [
+        Case(lambda w: {"pk": w.voting_round.pk}, POST_ONLY, post="L F F F F -")
+    ],
+    "budget:staff_result": [
+        Case(lambda w: {"pk": w.results_round.pk}, STAFF_ONLY),
+        Case(lambda w: {"pk": w.voting_round.pk}, "L F F F F R"),
+    ],
+    "budget:staff_publish": [
+        Case(lambda w: {"pk": w.results_round.pk}, POST_ONLY, post="L F F F F -")
+    ],
+    "budget:staff_project": [Case(lambda w: {"pk": w.project.pk}, STAFF_ONLY)],
+    # --- stats (public figures; the detailed ones only for staff, on the same page) -----
+    "stats:overview": [Case(none, PUBLIC)],
+    "stats:overview_csv": [Case(none, PUBLIC)],
+    "stats:wijk": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC)],
+    "stats:wijk_csv": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC)],
+    # --- cms ---------------------------------------------------------------------------------
+    "cms:search": [Case(none, PUBLIC)],
+    "cms:wijk_feed": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC)],
+    "cms:sitemap": [Case(none, PUBLIC)],
+}
+
+# Entry points of what EXCLUDED leaves out, checked by path.
+ENTRY_POINTS: dict[str, str] = {
+    # Wagtail sends whoever may not use the admin to the login page.
+    "/cms-admin/": "L L L L L 200",
+    "/cms-admin/login/": _all("L"),
+    "/accounts/login/": "200 R R R R R",
+    "/accounts/signup/": "200 R R R R R",
+    "/accounts/email/": LOGGED_IN,
+    "/accounts/2fa/": LOGGED_IN,
+}
+
+
+def _walk(patterns, namespace=None, top=None):
+    """(qualified name, origin key) of every pattern below `patterns`."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace or pattern.namespace
+            origin = top
+            if origin is None:
+                module = pattern.urlconf_name
+                origin = getattr(module, "__name__", str(module))
+            yield from _walk(pattern.url_patterns, ns, origin)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, namespace, top or str(pattern.pattern)
+
+
+def _our_patterns() -> tuple[set[str], set[str]]:
+    ours, others = set(), set()
+    for name, namespace, origin in _walk(get_resolver().url_patterns):
+        if namespace in OUR_NAMESPACES:
+            ours.add(name)
+        else:
+            others.add(origin)
+    return ours, others
+
+
+def test_every_url_pattern_has_a_row():
+    """A new view cannot go unchecked: its name must be added to EXPECTED (or EXCLUDED)."""
+    ours, others = _our_patterns()
+    assert ours == set(EXPECTED), (
+        f"URL names without a row in EXPECTED: {sorted(ours - set(EXPECTED))}; "
+        f"rows for URLs that no longer exist: {sorted(set(EXPECTED) - ours)}"
+    )
+    assert others == set(EXCLUDED), (
+        f"URL includes that are neither ours nor excluded with a reason: "
+        f"{sorted(others - set(EXCLUDED))}; stale exclusions: {sorted(set(EXCLUDED) - others)}"
+    )
+
+
+def _outcome(response) -> str:
+    """A response in the notation of the table."""
+    if response.status_code == 302:
+        login = resolve_url(LOGIN)
+        return "L" if response.url.startswith(login) else "R"
+    return {403: "F", 404: "N", 405: "M"}.get(response.status_code, str(response.status_code))
+
+
+def _row(text: str) -> dict[str, str]:
+    entries = text.split()
+    assert len(entries) == len(ROLES), text
+    return dict(zip(ROLES, entries, strict=True))
+
+
+REFUSED = {"L", "F", "N"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_the_rules_say(role, world, clients):
+    """GET every URL as `role`; POST empty data wherever `role` must be refused."""
+    client = clients[role]
+    wrong = []
+    for name, cases in EXPECTED.items():
+        for case in cases:
+            url = reverse(name, kwargs=case.kwargs(world))
+            expected = _row(case.get)[role]
+            got = _outcome(client.get(url))
+            if got != expected:
+                wrong.append(f"GET {name} {url}: expected {expected}, got {got}")
+            post_row = _row(case.post) if case.post else None
+            if post_row is None:
+                if expected not in REFUSED:
+                    continue
+                expected_post = expected
+            else:
+                expected_post = post_row[role]
+                if expected_post == "-":
+                    continue
+            before = db_fingerprint()
+            got = _outcome(client.post(url, {}))
+            if got != expected_post:
+                wrong.append(f"POST {name} {url}: expected {expected_post}, got {got}")
+            after = db_fingerprint()
+            changed = {key for key in before if before[key] != after.get(key)}
+            if changed:
+                wrong.append(f"POST {name} {url} as {role} changed {sorted(changed)}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_entry_points_of_excluded_parts_answer_each_role(role, people, clients):
+    """The admin, login, sign-up and account pages let in whom they should."""
+    client = clients[role]
+    wrong = []
+    for path, row in ENTRY_POINTS.items():
+        expected = _row(row)[role]
+        got = _outcome(client.get(path))
+        if got != expected:
+            wrong.append(f"GET {path}: expected {expected}, got {got}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
