@@ -1,16 +1,40 @@
-"""A link from the Wagtail admin menu to the wijkbudget staff pages (for council staff only)."""
+"""Wijkbudget in the Wagtail admin: the staff pages' menu link and a viewset for rounds.
+
+Both are for those who may manage rounds (council staff) per the rules, not is_staff.
+The round forms save through budget.services (round_create / round_update), so the
+admin keeps the domain's rules: once a ballot exists, the budget, dates of voting,
+ballot and counting rule can no longer change.
+"""
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from budget import services
+from budget.forms import RoundForm
+from budget.models import Round
+from budget.services.rounds import ROUND_FIELDS
+from core.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
+
+MANAGE = "budget.manage_round"
+
+# Rounds are never deleted (ballots and results hang on them): no "delete" perm.
+register_permission_policy(
+    Round,
+    RulesPermissionPolicy(Round, perms={"add": MANAGE, "change": MANAGE, "view": MANAGE}),
+    exact_class=True,
+)
 
 
 class StaffOnlyMenuItem(MenuItem):
     """Shown to those who may manage rounds (council staff), per the rules, not is_staff."""
 
     def is_shown(self, request):
-        return request.user.has_perm("budget.manage_round")
+        return request.user.has_perm(MANAGE)
 
 
 @hooks.register("register_admin_menu_item")
@@ -18,3 +42,59 @@ def register_budget_menu_item():
     return StaffOnlyMenuItem(
         _("Wijkbudget"), reverse_lazy("budget:staff_rounds"), icon_name="list-ul", order=300
     )
+
+
+class RoundAdminForm(ServiceForm):
+    """A round in the admin; saved by round_create / round_update with the staff member."""
+
+    class Meta:
+        model = Round
+        fields = ["wijk", *RoundForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A round stays in its wijk: its residents' ballots and codes belong there.
+            del self.fields["wijk"]
+
+    def save_through_service(self, *, actor) -> Round:
+        fields = {name: self.cleaned_data[name] for name in ROUND_FIELDS if name in self.fields}
+        if self.instance.pk:
+            # Only what the staff member changed: the service decides what is locked.
+            changed = {name: fields[name] for name in self.changed_data if name in fields}
+            return services.round_update(actor=actor, budget_round=self.instance, **changed)
+        return services.round_create(actor=actor, wijk=self.cleaned_data["wijk"], **fields)
+
+
+class RoundCreateView(ServiceFormViewMixin, generic.CreateView):
+    pass
+
+
+class RoundEditView(ServiceFormViewMixin, generic.EditView):
+    pass
+
+
+class RoundViewSet(ModelViewSet):
+    """Council staff create and change wijkbudget rounds in the Wagtail admin."""
+
+    model = Round
+    form_class = RoundAdminForm
+    add_view_class = RoundCreateView
+    edit_view_class = RoundEditView
+    icon = "list-ul"
+    menu_label = _("Wijkbudget rounds")
+    menu_order = 310
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    list_display = ["name", "wijk", "get_phase_display", "voting_start", "voting_end"]
+    list_filter = ["wijk", "is_rehearsal"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return RoundAdminForm
+
+
+@hooks.register("register_admin_viewset")
+def register_round_viewset():
+    return RoundViewSet("budget_round")
