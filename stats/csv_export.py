@@ -78,7 +78,13 @@ def statistics_rows(page: StatisticsPage) -> list[list[str]]:
             ("amount_granted", _("Amount granted: %(status)s"), status.granted),
             ("amount_paid", _("Amount paid: %(status)s"), status.paid),
         ):
-            add(scope, all_time, label % {"status": status.label}, f"{code}_{status.code}", value)
+            add(
+                scope,
+                all_time,
+                label % {"status": status.label},
+                f"{code}_status_{status.code}",
+                value,
+            )
     for period in page.periods:
         for measure, value in zip(page.period_measures, period.cells, strict=True):
             add(scope, period.figures.code, measure.label, measure.code, value)

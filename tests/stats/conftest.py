@@ -131,5 +131,5 @@ def dataset(frozen, wijk, other_wijk):
     # Counted but not published (staff only), and a rehearsal nobody sees here.
     unpublished = RoundFactory(wijk=other_wijk, phase="results", name="Beijum kiest")
     Result.objects.create(round=unpublished, rule="greedy", ballot_count=1, eligible_count=3)
-    RoundFactory(wijk=wijk, phase="realisation", name="Oefenronde", is_rehearsal=True)
+    RoundFactory(wijk=wijk, phase="realisation", name="Proefstemming Kerkstraat", is_rehearsal=True)
     return {"third": third, "people": people}

@@ -1,0 +1,218 @@
+"""The statistics pages and CSV: what the public sees, what staff see, and that both agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import UserFactory, VerifiedProfileFactory, WijkFactory
+from tests.factories.initiatives import InitiativeFactory
+
+HEADER = ["Wijk", "Periode", "Wijkbudgetronde", "Meting", "Code", "Waarde", "Toelichting"]
+
+
+def _csv(response) -> list[dict[str, str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff"), "Excel needs the byte order mark to read accents"
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0] == HEADER
+    return [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
+
+
+def _value(rows, *, wijk: str, code: str, period: str = "totaal", round_name: str = ""):
+    matches = [
+        row
+        for row in rows
+        if row["Wijk"] == wijk
+        and row["Code"] == code
+        and row["Periode"] == period
+        and row["Wijkbudgetronde"] == round_name
+    ]
+    assert len(matches) == 1, (wijk, code, period, matches)
+    return matches[0]
+
+
+def test_anonymous_visitors_see_the_public_overview(client, dataset):
+    response = client.get(reverse("stats:overview"))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert not page.detailed
+    assert page.total("residents_registered").value == 20
+    assert page.total("initiatives_public").value == 6
+    assert page.total("amount_requested").value == 4000
+    # Granted: 4 applications, so the count reads "< 5" and the money is hidden.
+    assert page.total("applications_granted").suppressed
+    assert page.total("amount_granted").suppressed
+    codes = [measure.code for measure in page.measures]
+    assert "amount_paid" not in codes and "initiatives_all" not in codes
+    content = response.content.decode()
+    assert "&lt; 5" in content
+    assert "Wijkbudget 2025" in content
+    # Counted but unpublished, still voting, or a rehearsal: not on the public page.
+    assert "Beijum kiest" not in content
+    assert "Wijkbudget 2026" not in content
+    assert "Proefstemming Kerkstraat" not in content
+    assert "Subsidieaanvragen per status" not in content
+
+
+def test_small_wijken_are_hidden_and_a_second_one_protects_them(client, dataset, other_wijk):
+    page = client.get(reverse("stats:overview")).context["page"]
+    rows = {row.wijk.slug: row.cells for row in page.wijk_rows}
+    column = [measure.code for measure in page.measures].index("residents_registered")
+    assert rows["brunssum-noord"][column].value == 10
+    # Beijum has 4 residents: "< 5". Hoensbroek (6) is hidden too, or 20 - 10 - 6 = 4.
+    assert rows["beijum"][column].suppressed and not rows["beijum"][column].secondary
+    assert rows["hoensbroek"][column].secondary
+    assert page.total("residents_registered").value == 20
+    # The wijk page hides exactly the same cell, so it cannot be used to undo it.
+    third = client.get(reverse("stats:wijk", args=["hoensbroek"])).context["page"]
+    assert third.total("residents_registered").secondary
+
+
+def test_a_wijk_page_shows_only_that_wijk(client, dataset, wijk):
+    response = client.get(reverse("stats:wijk", args=[wijk.slug]))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.wijk == wijk
+    assert page.total("residents_registered").value == 10
+    assert page.total("residents_verified").value == 7
+    assert page.total("initiatives_public").value == 5
+    assert page.total("supports_public").value == 6
+    assert page.total("applications_submitted").value == 6
+    assert page.wijk_rows == []
+    assert [row.round.name for row in page.rounds] == ["Wijkbudget 2025"]
+    june = page.periods[-1]
+    assert june.figures.code == "2026-06"
+    assert june.cells[0].value == 10  # registrations
+
+
+def test_unknown_wijk_is_not_found(client, db):
+    assert client.get(reverse("stats:wijk", args=["nergens"])).status_code == 404
+
+
+def test_staff_see_every_figure(staff_client, dataset, wijk):
+    response = staff_client.get(reverse("stats:wijk", args=[wijk.slug]))
+    page = response.context["page"]
+    assert page.detailed
+    assert page.total("applications_granted").value == 4
+    assert page.total("amount_granted").value == 2900
+    assert page.total("amount_paid").value == 1380
+    assert page.total("initiatives_all").value == 8
+    statuses = {row.code: row for row in page.application_statuses}
+    assert statuses["settled"].paid.value == 900
+    assert statuses["rejected"].count.value == 1
+    assert "concept" not in statuses
+    names = [row.round.name for row in page.rounds]
+    assert names == ["Wijkbudget 2025", "Wijkbudget 2026"]
+    assert page.rounds[1].voters == 2 and not page.rounds[1].counted
+    content = response.content.decode()
+    assert "Subsidieaanvragen per status" in content
+    assert "&lt; 5" not in content
+
+
+def test_residents_and_panel_members_get_the_public_figures(client, dataset, wijk):
+    client.force_login(VerifiedProfileFactory(wijk=wijk).user)
+    page = client.get(reverse("stats:overview")).context["page"]
+    assert not page.detailed
+    assert page.total("amount_granted").suppressed
+
+
+def test_is_staff_alone_does_not_give_the_detailed_figures(client, dataset):
+    client.force_login(UserFactory(is_staff=True))
+    assert not client.get(reverse("stats:overview")).context["page"].detailed
+
+
+def test_csv_matches_the_public_page(client, dataset, wijk):
+    page = client.get(reverse("stats:overview")).context["page"]
+    response = client.get(reverse("stats:overview_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = _csv(response)
+    assert _value(rows, wijk="Alle wijken", code="residents_registered")["Waarde"] == "20"
+    assert _value(rows, wijk="Alle wijken", code="amount_requested")["Waarde"] == "4000,00"
+    granted = _value(rows, wijk="Alle wijken", code="amount_granted")
+    assert granted["Waarde"] == "" and "minder dan 5" in granted["Toelichting"]
+    assert _value(rows, wijk="Brunssum-Noord", code="residents_registered")["Waarde"] == "10"
+    assert _value(rows, wijk="Beijum", code="residents_registered")["Waarde"] == ""
+    assert _value(rows, wijk="Hoensbroek", code="residents_registered")["Waarde"] == ""
+    assert not [row for row in rows if row["Code"] == "amount_paid"]
+    june = _value(rows, wijk="Alle wijken", code="initiatives_public", period="2026-06")
+    assert june["Waarde"] == str(page.periods[-1].figures.initiatives_public)
+    turnout = _value(
+        rows,
+        wijk="Brunssum-Noord",
+        code="turnout",
+        period="2026-06-14",
+        round_name="Wijkbudget 2025",
+    )
+    assert turnout["Waarde"] == "57,1"
+    # Every total on the page is in the CSV with the same value.
+    for measure, value in page.summary:
+        cell = _value(rows, wijk="Alle wijken", code=measure.code)
+        assert (cell["Waarde"] == "") == value.suppressed
+
+
+def test_staff_csv_has_the_full_figures(staff_client, dataset, wijk):
+    rows = _csv(staff_client.get(reverse("stats:wijk_csv", args=[wijk.slug])))
+    assert _value(rows, wijk="Brunssum-Noord", code="amount_paid")["Waarde"] == "1380,00"
+    assert _value(rows, wijk="Brunssum-Noord", code="amount_granted")["Waarde"] == "2900,00"
+    assert _value(rows, wijk="Brunssum-Noord", code="applications_status_rejected")["Waarde"] == "1"
+    assert not [row for row in rows if row["Wijk"] == "Beijum"]
+    assert [row["Wijkbudgetronde"] for row in rows if row["Code"] == "voters"] == [
+        "Wijkbudget 2025",
+        "Wijkbudget 2026",
+    ]
+
+
+def test_quarters_on_request(client, dataset):
+    response = client.get(reverse("stats:overview"), {"per": "kwartaal"})
+    page = response.context["page"]
+    assert len(page.periods) == 8
+    assert page.periods[-1].figures.code == "2026-Q2"
+    assert "K2 2026" in response.content.decode()
+    rows = _csv(client.get(reverse("stats:overview_csv"), {"per": "kwartaal"}))
+    assert (
+        _value(rows, wijk="Alle wijken", code="registrations", period="2026-Q2")["Waarde"] == "20"
+    )
+
+
+def test_charts_are_accessible_svg_without_inline_styles(client, dataset):
+    content = client.get(reverse("stats:overview")).content.decode()
+    assert 'role="img"' in content
+    assert '<title id="chart-initiative-status-title">Initiatieven per status</title>' in content
+    assert "<desc id=" in content
+    assert "style=" not in content.split("<main", 1)[1]
+    assert "<script" not in content
+
+
+def test_names_that_look_like_formulas_are_neutralised(client, db):
+    WijkFactory(name="=HYPERLINK(1)", slug="formule")
+    rows = _csv(client.get(reverse("stats:overview_csv")))
+    assert {row["Wijk"] for row in rows} >= {"'=HYPERLINK(1)"}
+
+
+@pytest.mark.parametrize("name", ["stats:overview", "stats:overview_csv"])
+def test_the_page_needs_as_many_queries_for_5_as_for_50(client, db, name):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        return len(queries)
+
+    wijk = WijkFactory()
+    for _ in range(5):
+        InitiativeFactory(wijk=wijk)
+    few = count()
+    for _ in range(45):
+        InitiativeFactory(wijk=WijkFactory())
+    assert count() == few
+
+
+def test_the_footer_links_to_the_statistics(client, db):
+    content = client.get(reverse("stats:overview")).content.decode()
+    assert f'href="{reverse("stats:overview")}"' in content
