@@ -10,6 +10,7 @@ Suppression rule (the public sees this; council staff see every figure):
   more; otherwise the next-smallest wijken are hidden too (shown as "hidden"), or the
   total when there is none, so a hidden figure cannot be worked out from the total.
   The same cells are hidden on every page, so the wijk pages cannot undo it.
+  The months (or quarters) over time are protected the same way against the total.
 - Money over time, the money paid and the counts per application status are for staff
   only. Public initiatives, their supports and published wijkbudget results are public
   pages already and are shown in full.
@@ -393,6 +394,26 @@ def _rounds(wijk: Wijk | None, *, detailed: bool) -> list[RoundRow]:
     return rows
 
 
+def _period_rows(activity, measures: list[Measure], *, detailed: bool) -> list[PeriodRow]:
+    """The figures per period; for the public the hidden periods must rest on 5 or more too.
+
+    On a young site the periods shown cover all time, so the total minus the periods
+    shown would otherwise give a hidden month away.
+    """
+    cells = {
+        i: [_cell(m, figures, detailed=detailed) for m in measures]
+        for i, figures in enumerate(activity)
+    }
+    if not detailed:
+        bases = {
+            i: [int((m.basis or m.value)(figures)) for m in measures]
+            for i, figures in enumerate(activity)
+        }
+        # The all-time totals are shown (or hidden) by their own rule; stand-ins here.
+        _protect_columns(cells, [Cell(0) for _m in measures], bases)
+    return [PeriodRow(figures, cells[i]) for i, figures in enumerate(activity)]
+
+
 def statistics_page(
     *,
     wijk: Wijk | None,
@@ -431,9 +452,6 @@ def statistics_page(
         application_statuses=_application_statuses(scope_totals) if detailed else [],
         rounds=_rounds(wijk, detailed=detailed),
         period_measures=period_measures,
-        periods=[
-            PeriodRow(figures, [_cell(m, figures, detailed=detailed) for m in period_measures])
-            for figures in activity
-        ],
+        periods=_period_rows(activity, period_measures, detailed=detailed),
     )
     return page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -10,8 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cms.models import HomePage, WijkPage
+from initiatives.subsidies.models import Application, Status
 from tests.factories import UserFactory, VerifiedProfileFactory, WijkFactory
 from tests.factories.initiatives import InitiativeFactory
+from tests.stats.conftest import NOW
 
 HEADER = ["Wijk", "Periode", "Wijkbudgetronde", "Meting", "Code", "Waarde", "Toelichting"]
 
@@ -216,3 +220,30 @@ def test_the_page_needs_as_many_queries_for_5_as_for_50(client, db, name):
 def test_the_footer_links_to_the_statistics(client, db):
     content = client.get(reverse("stats:overview")).content.decode()
     assert f'href="{reverse("stats:overview")}"' in content
+
+
+def test_a_hidden_month_cannot_be_worked_out_from_the_total(client, dataset, wijk):
+    Application.objects.filter(status=Status.REJECTED).update(
+        submitted_at=NOW - datetime.timedelta(days=62)
+    )
+    page = client.get(reverse("stats:wijk", args=[wijk.slug])).context["page"]
+    index = [measure.code for measure in page.period_measures].index("applications_submitted")
+    april, june = page.periods[-3].cells[index], page.periods[-1].cells[index]
+    assert april.suppressed and not april.secondary
+    # June alone (5) would give April away: 6 in total minus 5.
+    assert june.secondary
+    assert page.total("applications_submitted").value == 6
+    assert "verborgen" in client.get(reverse("stats:wijk", args=[wijk.slug])).content.decode()
+
+
+def test_the_wijk_page_links_to_its_statistics(client, wijk, home):
+    page = WijkPage(title="Brunssum-Noord", slug="brunssum-noord", wijk=wijk)
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    content = client.get(page.url).content.decode()
+    assert f'href="{reverse("stats:wijk", args=[wijk.slug])}"' in content
+
+
+@pytest.fixture
+def home(db):
+    return HomePage.objects.get()
