@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser.support import BASE_DIR, demo_email, shot
+from tests.browser.support import BASE_DIR, Keyboard, demo_email, shot
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +36,7 @@ from budget.models import Project, ProjectStatus, Round
 from cms.models import DecisionPage, EventPage, NewsPage
 from core.models import User, Wijk
 from initiatives.models import Initiative
+from initiatives.review import services as review_services
 from initiatives.review.models import Review
 from initiatives.services import initiative_create, initiative_transition
 from initiatives.subsidies.models import Application, Scheme
@@ -92,6 +93,18 @@ def result_round():
 
 with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
     reviewed = initiative(f"{TAG}: advies van het wijkpanel", "start_review")
+    review = Review.objects.get(content_type__model="initiative", object_id=reviewed.pk)
+    today = timezone.localdate()
+    members = [m.member for m in wijk.panel_memberships.filter(
+        term_start__lte=today, term_end__gte=today).select_related("member")]
+    for member in members:
+        # Every member of the demo panel reviews, so the quorum for the advice is met.
+        if not review.member_reviews.filter(member=member).exists():
+            review_services.member_review_declare(actor=member, review=review, has_conflict=False)
+            review_services.member_review_submit(
+                actor=member, review=review, scores={key: 4 for key in review.criteria},
+                advice="positive", reasoning=TAG,
+            )
     published = initiative(f"{TAG}: subsidieaanvraag", "publish")
     scheme = Scheme.objects.get(wijk=wijk, year=timezone.localdate().year)
     application = Application.objects.filter(initiative=published).first() or (
@@ -106,7 +119,7 @@ print(json.dumps({
     "initiative": Initiative.objects.get(wijk=wijk, title__startswith="Moestuin").pk,
     "scheme": scheme.pk,
     "application": application.pk,
-    "review": Review.objects.get(content_type__model="initiative", object_id=reviewed.pk).pk,
+    "review": review.pk,
     "voting_round": voting.pk,
     "project": voting.projects.first().pk,
     "result_round": counted.pk,
@@ -205,6 +218,7 @@ def application_submit_empty(page, ids):
 
 
 BEWONER = "bewoner"
+PANEL = "panel"
 CASES = [
     # Public pages, as anyone sees them.
     Case("home", visit("/")),
@@ -252,10 +266,18 @@ CASES = [
     ),
     Case("ballot", visit(lambda ids: f"/wijkbudget/{ids['voting_round']}/stemmen/"), BEWONER),
     Case("ballot confirm step", ballot_confirm_step, BEWONER),
+    # The wijkpanel's pages (its members are residents too).
+    Case("wijkpanel dashboard", visit("/wijkpanel/"), PANEL),
+    Case("review page", visit(lambda ids: f"/wijkpanel/beoordelingen/{ids['review']}/"), PANEL),
+    Case(
+        "member review form",
+        visit(lambda ids: f"/wijkpanel/beoordelingen/{ids['review']}/mijn-beoordeling/"),
+        PANEL,
+    ),
     Case(
         "review advice form",
         visit(lambda ids: f"/wijkpanel/beoordelingen/{ids['review']}/advies/"),
-        "panel",
+        PANEL,
     ),
     # Forms in their error state.
     Case("sign up, empty", submit_empty("/accounts/signup/"), error_state=True),
@@ -280,7 +302,7 @@ CASES = [
     Case(
         "review advice form, empty",
         submit_empty(lambda i: f"/wijkpanel/beoordelingen/{i['review']}/advies/"),
-        "panel",
+        PANEL,
         True,
     ),
 ]
@@ -360,3 +382,15 @@ def test_the_footer_links_to_the_accessibility_and_privacy_statements(page):
         page.wait_for_load_state()
         assert page.get_by_role("heading", level=1).inner_text() == heading
         page.go_back()
+
+
+def test_the_ballot_can_be_used_by_keyboard_with_the_focus_visible(axe_available, ids, new_page):
+    """The ballot's styles come from static/css/budget.css; its controls keep a visible focus."""
+    page = new_page(demo_email(BEWONER))
+    page.goto(f"/wijkbudget/{ids['voting_round']}/stemmen/")
+    keyboard = Keyboard(page)
+
+    keyboard.check(page.locator("input[name=projects]").first)
+    keyboard.tab_to(page.locator("button[name=step][value=review]"))
+
+    assert page.locator(".budget-cards").evaluate("el => getComputedStyle(el).display") == "grid"
