@@ -304,13 +304,20 @@ def _core_retention(*, now: datetime.datetime, dry_run: bool) -> list[str]:
 
     # Sign-ups that never confirmed their e-mail address: nothing else can hang on them.
     cutoff = retention_cutoff("unverified_accounts", now=now)
-    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-    stale = User.objects.filter(
-        date_joined__lt=cutoff,
-        last_login__isnull=True,
-        is_staff=False,
-        is_superuser=False,
-    ).exclude(Exists(verified))
+    # Only sign-ups with an unconfirmed address: accounts made by staff or a command
+    # (no EmailAddress row) and role holders are never touched.
+    addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
+    stale = (
+        User.objects.filter(
+            date_joined__lt=cutoff,
+            last_login__isnull=True,
+            is_staff=False,
+            is_superuser=False,
+            groups__isnull=True,
+        )
+        .filter(Exists(addresses.filter(verified=False)))
+        .exclude(Exists(addresses.filter(verified=True)))
+    )
     count = 0
     kept = 0
     for user in stale:

@@ -446,7 +446,14 @@ def old_and_new(wijk, person, neighbour, staff, settings):
     User.objects.filter(pk=fresh.pk).update(date_joined=now - datetime.timedelta(days=29))
     confirmed = UserFactory(email="wel.bevestigd@example.org")
     User.objects.filter(pk=confirmed.pk).update(date_joined=now - datetime.timedelta(days=400))
+    # Made by a command or by staff (no allauth address row): not a stale sign-up.
+    made_by_command = UserFactory(email="door.beheer@example.org")
+    EmailAddress.objects.filter(user=made_by_command).delete()
+    User.objects.filter(pk=made_by_command.pk).update(
+        date_joined=now - datetime.timedelta(days=400)
+    )
     return {
+        "made_by_command": made_by_command,
         "old_round": old_round,
         "new_round": new_round,
         "old_note": old_note,
@@ -474,6 +481,7 @@ def test_retention_anonymises_only_what_is_past_its_period(old_and_new, person):
     assert not User.history.filter(id=old_and_new["stale"].pk).exists()
     assert User.objects.filter(pk=old_and_new["fresh"].pk).exists()
     assert User.objects.filter(pk=old_and_new["confirmed"].pk).exists()
+    assert User.objects.filter(pk=old_and_new["made_by_command"].pk).exists()
     assert "budget: voter registry: 1 participation(s) unlinked from their account" in lines
     assert "core: notifications: 1 deleted" in lines
     assert "core: unconfirmed accounts: 1 deleted" in lines
