@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import codes
 from core.models import (
+    PanelMembership,
     Profile,
     ResidencyCode,
     ResidencyCodeBatch,
@@ -332,3 +333,72 @@ def residency_code_redeem(*, user: User, code: str) -> Profile:
         method=VerificationMethod.LETTER_CODE,
         reason=_("Verified with a letter code"),
     )
+
+
+# --- Wijkpanel membership ---------------------------------------------------------
+
+PANEL_MEMBERSHIP_FIELDS = ("term_start", "term_end", "is_chair")
+
+
+def _overlapping(membership: PanelMembership) -> models.QuerySet[PanelMembership]:
+    """Other seats in the same wijk whose term overlaps this one's."""
+    others = PanelMembership.objects.filter(wijk_id=membership.wijk_id).exclude(pk=membership.pk)
+    others = others.filter(
+        models.Q(term_end__isnull=True) | models.Q(term_end__gte=membership.term_start)
+    )
+    if membership.term_end is not None:
+        others = others.filter(term_start__lte=membership.term_end)
+    return others
+
+
+def _check_panel_rules(membership: PanelMembership) -> None:
+    # A wijk's panel has one chair at a time (the chair writes the advice), and a person
+    # holds one seat in a panel at a time (each member counts once towards the quorum).
+    # The wijk's rows are locked first, so two staff members cannot both add a chair.
+    list(PanelMembership.objects.select_for_update().filter(wijk_id=membership.wijk_id))
+    overlapping = _overlapping(membership)
+    if overlapping.filter(member_id=membership.member_id).exists():
+        raise ValidationError(
+            {"member": _("This person already has a seat in this wijkpanel in that period.")},
+            code="seat_overlaps",
+        )
+    if membership.is_chair and overlapping.filter(is_chair=True).exists():
+        raise ValidationError(
+            {"is_chair": _("This wijkpanel already has a chair in that period.")},
+            code="chair_overlaps",
+        )
+
+
+@transaction.atomic
+def panel_membership_create(
+    *, actor: User, wijk: Wijk, member: User, term_start, term_end=None, is_chair: bool = False
+) -> PanelMembership:
+    """Staff give someone a seat (or the chair) in a wijkpanel for a term."""
+    if not actor.has_perm("core.add_panelmembership", wijk):
+        raise PermissionDenied(_("Only council staff can appoint wijkpanel members."))
+    membership = PanelMembership(
+        wijk=wijk, member=member, term_start=term_start, term_end=term_end, is_chair=is_chair
+    )
+    membership.full_clean()
+    _check_panel_rules(membership)
+    save_audited(membership, actor=actor, reason=_("Appointed to the wijkpanel"))
+    return membership
+
+
+@transaction.atomic
+def panel_membership_update(
+    *, actor: User, membership: PanelMembership, **fields
+) -> PanelMembership:
+    """Staff change a seat's term or chair; ending a term keeps the seat in the history."""
+    if not actor.has_perm("core.change_panelmembership", membership):
+        raise PermissionDenied(_("Only council staff can change wijkpanel memberships."))
+    unknown = set(fields) - set(PANEL_MEMBERSHIP_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown panel membership fields: {sorted(unknown)}")
+    membership = PanelMembership.objects.select_for_update().get(pk=membership.pk)
+    for name, value in fields.items():
+        setattr(membership, name, value)
+    membership.full_clean()
+    _check_panel_rules(membership)
+    save_audited(membership, actor=actor, reason=_("Wijkpanel membership changed"))
+    return membership

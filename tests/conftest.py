@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from tests.factories import (
     PanelMembershipFactory,
+    UserFactory,
     VerifiedProfileFactory,
     WijkFactory,
     WijkPostcodeFactory,
@@ -58,6 +60,17 @@ def staff_client(client, staff):
     TOTP.activate(staff, generate_totp_secret())
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def editor(db):
+    """A web editor: uses the Wagtail admin for pages (with TOTP), is not council staff."""
+    user = UserFactory(email="redacteur@example.org")
+    group, _ = Group.objects.get_or_create(name="Redacteuren")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    TOTP.activate(user, generate_totp_secret())
+    return user
 
 
 @pytest.fixture

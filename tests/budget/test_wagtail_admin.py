@@ -6,14 +6,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from budget import services
 from budget.models import Round
-from tests.factories import UserFactory
 from tests.factories.budget import ProjectFactory, RoundFactory, phase_dates
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +34,8 @@ def projects(voting_round):
 
 
 @pytest.fixture
-def editor_client(client):
-    """A Wagtail editor (may use the admin for pages) who is not council staff."""
-    editor = UserFactory(email="redacteur@example.org")
-    group, _ = Group.objects.get_or_create(name="Redacteuren")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    editor.groups.add(group)
-    TOTP.activate(editor, generate_totp_secret())
+def editor_client(client, editor):
+    """The admin as a web editor who is not council staff."""
     client.force_login(editor)
     return client
 
