@@ -175,17 +175,18 @@ def panel_dashboard(*, user: User) -> Dashboard:
             .values("wijk_id")
         )
     )
+    # The subjects (initiatives, applications) in one query per kind, not one per row.
     reviews = list(
         Review.objects.filter(wijk__in=wijken)
         .select_related("wijk", "content_type")
+        .prefetch_related("subject")
         .order_by("due_date", "pk")
     )
-    own = {
-        mr.review_id: mr
-        for mr in MemberReview.objects.filter(member=user, review__in=reviews).select_related(
-            "review"
-        )
-    }
+    by_pk = {review.pk: review for review in reviews}
+    own: dict[int, MemberReview] = {}
+    for mr in MemberReview.objects.filter(member=user, review__in=reviews):
+        mr.review = by_pk[mr.review_id]  # the review loaded above, with its subject
+        own[mr.review_id] = mr
     open_rows = [DashboardRow(review=r, own=own.get(r.pk)) for r in reviews if r.is_open]
     history = []
     for review in sorted(
@@ -220,7 +221,7 @@ def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) ->
     """Every review with its state and quorum, open ones first by due date."""
     qs = (
         Review.objects.select_related("wijk", "content_type", "advice_by")
-        .prefetch_related("member_reviews")
+        .prefetch_related("member_reviews", "subject")
         .annotate(
             concluded=Case(
                 When(status=ReviewStatus.OPEN, then=Value(0)),

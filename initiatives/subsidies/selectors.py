@@ -29,21 +29,35 @@ from initiatives.subsidies.models import (
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
+def _promised(prefix: str = "") -> Case:
+    """An application's promised money: its final amount once settled, else the granted one."""
+    return Case(
+        When(**{f"{prefix}final_amount__isnull": False}, then=f"{prefix}final_amount"),
+        default=Coalesce(f"{prefix}granted_amount", Value(ZERO), output_field=_MONEY),
+        output_field=_MONEY,
+    )
+
+
 def scheme_committed(*, scheme: Scheme, exclude: Application | None = None) -> Decimal:
     """Money of the scheme already promised: granted amounts, or final ones once settled."""
     qs = Application.objects.filter(scheme=scheme, status__in=COMMITTED_STATUSES)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    total = qs.aggregate(
-        total=Sum(
-            Case(
-                When(final_amount__isnull=False, then="final_amount"),
-                default=Coalesce("granted_amount", Value(ZERO), output_field=_MONEY),
-                output_field=_MONEY,
-            )
-        )
-    )["total"]
+    total = qs.aggregate(total=Sum(_promised()))["total"]
     return total or ZERO
+
+
+def schemes_with_remaining(*, schemes: QuerySet[Scheme]) -> list[tuple[Scheme, Decimal]]:
+    """Each scheme with what is left in its pot, in one query for all of them."""
+    committed = Sum(
+        _promised("applications__"),
+        filter=Q(applications__status__in=COMMITTED_STATUSES),
+        output_field=_MONEY,
+    )
+    return [
+        (scheme, scheme.pot - (scheme.committed or ZERO))
+        for scheme in schemes.annotate(committed=committed)
+    ]
 
 
 def scheme_remaining(*, scheme: Scheme) -> Decimal:

@@ -28,9 +28,7 @@ from initiatives.subsidies.views.common import detail_context, get_application
 
 def scheme_list(request):
     """The schemes residents can apply to now."""
-    schemes = [
-        (scheme, selectors.scheme_remaining(scheme=scheme)) for scheme in selectors.schemes_open()
-    ]
+    schemes = selectors.schemes_with_remaining(schemes=selectors.schemes_open())
     return render(request, "subsidies/scheme_list.html", {"schemes": schemes})
 
 

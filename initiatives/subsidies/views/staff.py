@@ -82,9 +82,7 @@ def staff_export(request, obj=None):
 @object_permission_required("subsidies.manage_schemes", _nothing)
 def staff_scheme_list(request, obj=None):
     """Every scheme with its pot and what is left."""
-    schemes = [
-        (scheme, selectors.scheme_remaining(scheme=scheme)) for scheme in selectors.schemes_all()
-    ]
+    schemes = selectors.schemes_with_remaining(schemes=selectors.schemes_all())
     return render(request, "subsidies/scheme_staff_list.html", {"schemes": schemes})
 
 
