@@ -94,6 +94,8 @@ def checked_titles(page) -> set[str]:
 
 
 def confirm_table_titles(page) -> set[str]:
+    """The projects listed on the confirm step (waiting until that step is shown)."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig uw stem")
     return {cell.strip() for cell in page.locator("main table tbody th").all_inner_texts()}
 
 
