@@ -160,3 +160,15 @@ def test_rounds_are_not_deleted_in_the_admin(staff_client, voting_round):
 
     assert response.status_code in (302, 403)
     assert Round.objects.filter(pk=voting_round.pk).exists()
+
+
+def test_staff_open_every_round_page_of_the_admin(staff_client, voting_round):
+    for url in (
+        reverse("budget_round:index"),
+        reverse("budget_round:add"),
+        reverse("budget_round:edit", args=[voting_round.pk]),
+        reverse("budget_round:inspect", args=[voting_round.pk]),
+    ):
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+    assert voting_round.name in staff_client.get(reverse("budget_round:index")).content.decode()

@@ -137,3 +137,18 @@ def test_an_editor_cannot_take_a_step(client, editor, draft, applicant):
     assert response.status_code in (302, 403)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
+
+
+def test_staff_open_the_scheme_and_application_pages(staff_client, scheme, draft, applicant):
+    application = services.application_submit(actor=applicant, application=draft)
+    for url in (
+        reverse("subsidy_scheme:index"),
+        reverse("subsidy_scheme:add"),
+        reverse("subsidy_scheme:edit", args=[scheme.pk]),
+        reverse("subsidy_scheme:inspect", args=[scheme.pk]),
+        reverse("subsidy_application:index"),
+        reverse("subsidy_application:inspect", args=[application.pk]),
+    ):
+        assert staff_client.get(url).status_code == 200, url
+    listing = staff_client.get(reverse("subsidy_application:index")).content.decode()
+    assert application.reference in listing
