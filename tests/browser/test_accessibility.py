@@ -134,20 +134,25 @@ def ids(live_site) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def login_email(role: str) -> str:
+    """'bewoner' is the Brunssum-Noord resident; 'bewoner.beijum' one of another wijk."""
+    return demo_email(*role.split("."))
+
+
 @dataclass(frozen=True)
 class Case:
     """A page to check: who looks at it, and how to get it into the state to check."""
 
     name: str
     open: Callable  # (page, ids) -> None
-    role: str | None = None  # a demo role ('bewoner', 'panel'), or anonymous
+    role: str | None = None  # a demo role ('bewoner', 'panel', 'bewoner.beijum') or anonymous
     error_state: bool = False  # the page must show a form error before it is checked
 
 
-def visit(path: str | Callable[[dict], str]) -> Callable:
+def visit(path: str | Callable[[dict], str], status: int = 200) -> Callable:
     def open_page(page, ids):
         response = page.goto(path(ids) if callable(path) else path)
-        assert response is not None and response.status < 400, f"{page.url}: {response.status}"
+        assert response is not None and response.status == status, f"{page.url}: {response}"
 
     return open_page
 
@@ -244,6 +249,8 @@ CASES = [
     Case("budget project page", visit(lambda ids: f"/wijkbudget/project/{ids['project']}/")),
     Case("budget results page", visit(lambda ids: f"/wijkbudget/{ids['result_round']}/uitslag/")),
     Case("voting code entry", visit(lambda ids: f"/wijkbudget/{ids['voting_round']}/stemcode/")),
+    Case("ballot, not logged in", visit(lambda i: f"/wijkbudget/{i['voting_round']}/stemmen/")),
+    Case("page not found", visit("/deze-pagina-bestaat-niet/", status=404)),
     Case("log in", visit("/accounts/login/")),
     Case("sign up", visit("/accounts/signup/")),
     Case("password reset", visit("/accounts/password/reset/")),
@@ -266,6 +273,22 @@ CASES = [
     ),
     Case("ballot", visit(lambda ids: f"/wijkbudget/{ids['voting_round']}/stemmen/"), BEWONER),
     Case("ballot confirm step", ballot_confirm_step, BEWONER),
+    Case(
+        "ballot, resident of another wijk",
+        visit(lambda ids: f"/wijkbudget/{ids['voting_round']}/stemmen/", status=403),
+        "bewoner.beijum",
+    ),
+    Case("my subsidy applications", visit("/subsidie/mijn-aanvragen/"), BEWONER),
+    Case(
+        "subsidy application page",
+        visit(lambda ids: f"/subsidie/aanvraag/{ids['application']}/"),
+        BEWONER,
+    ),
+    Case(
+        "volunteer form",
+        visit(lambda ids: f"/initiatieven/{ids['initiative']}/meehelpen/"),
+        PANEL,
+    ),
     # The wijkpanel's pages (its members are residents too).
     Case("wijkpanel dashboard", visit("/wijkpanel/"), PANEL),
     Case("review page", visit(lambda ids: f"/wijkpanel/beoordelingen/{ids['review']}/"), PANEL),
@@ -342,7 +365,7 @@ def axe_available():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name.replace(" ", "-"))
 def test_no_serious_accessibility_violations(case, axe_available, ids, new_page):
-    page = new_page(demo_email(case.role) if case.role else None)
+    page = new_page(login_email(case.role) if case.role else None)
     blocked = []
     page.on(
         "console",
