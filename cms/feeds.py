@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cms.models import DecisionPage
@@ -23,10 +24,12 @@ class WijkFeed(Feed):
     def title(self, wijk):
         return _("News and decisions for %(wijk)s") % {"wijk": wijk.name}
 
+    # Feed readers decode a description and then render it as HTML: plain text must be
+    # escaped once more, or a "<" typed in a wijk name or a decision summary becomes markup.
     def description(self, wijk):
-        return _("What the council and the wijkbedrijf publish about %(wijk)s.") % {
-            "wijk": wijk.name
-        }
+        return escape(
+            _("What the council and the wijkbedrijf publish about %(wijk)s.") % {"wijk": wijk.name}
+        )
 
     def link(self, wijk):
         page = getattr(wijk, "page", None)
@@ -43,7 +46,7 @@ class WijkFeed(Feed):
 
     def item_description(self, item):
         _date, page = item
-        return page.summary if isinstance(page, DecisionPage) else page.intro
+        return escape(page.summary if isinstance(page, DecisionPage) else page.intro)
 
     def item_link(self, item):
         return item[1].url
