@@ -1,4 +1,4 @@
-"""The demo: three wijken with pages, a resident, panel chair and staff member each, and news.
+"""The demo: three wijken with pages and news; per wijk a resident, two panel members and staff.
 
 Idempotent: running it again updates what exists and adds what is missing.
 """
@@ -323,6 +323,7 @@ def load_demo() -> list[DemoAccount]:
         area = demo.postcodes[0]
         resident = _user(f"bewoner.{demo.slug}@example.org", "Sanne", f"{area}AB", "12", wijk)
         chair = _user(f"panel.{demo.slug}@example.org", "Henk", f"{area}AC", f"{3 + index}", wijk)
+        member = _user(f"panellid.{demo.slug}@example.org", "Ayşe", f"{area}AC", "20", wijk)
         staff = _user(f"medewerker.{demo.slug}@example.org", "Fatima", f"{area}AD", "1", wijk)
         staff.groups.add(staff_group)
         _ensure_totp(staff)
@@ -335,6 +336,16 @@ def load_demo() -> list[DemoAccount]:
                 "is_chair": True,
             },
         )
+        # A second member, so the panel needs a quorum of two and the chair is not alone.
+        PanelMembership.objects.get_or_create(
+            wijk=wijk,
+            member=member,
+            defaults={
+                "term_start": datetime.date(2026, 1, 1),
+                "term_end": datetime.date(2029, 12, 31),
+                "is_chair": False,
+            },
+        )
         WijkCoordinator.objects.get_or_create(wijk=wijk, user=staff)
         _wijk_page(home, demo, wijk)
         _initiative_and_scheme(wijk=wijk, resident=resident, staff=staff)
@@ -342,6 +353,7 @@ def load_demo() -> list[DemoAccount]:
         accounts += [
             DemoAccount(resident.email, "bewoner (geverifieerd)", demo.name),
             DemoAccount(chair.email, "voorzitter wijkpanel", demo.name),
+            DemoAccount(member.email, "lid wijkpanel", demo.name),
             DemoAccount(staff.email, "gemeentemedewerker, wijkcoördinator", demo.name),
         ]
     if not StandardPage.objects.filter(slug="over-wijkplein").exists():

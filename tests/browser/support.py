@@ -63,12 +63,6 @@ def demo_email(role: str, wijk: str = "brunssum-noord") -> str:
     return f"{role}.{wijk}@example.org"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _source_hash() -> str:
     digest = hashlib.sha256()
     paths = {path for pattern in _CACHE_SOURCES for path in BASE_DIR.glob(pattern)}
@@ -84,13 +78,24 @@ class LiveSite:
     """The site under test: one server process and its database, for the whole session."""
 
     workdir: Path
-    port: int = field(default_factory=_free_port)
     database_url: str | None = None
+    # The listening socket is opened here and handed to gunicorn, so no other process can
+    # take the port between choosing it and serving on it.
+    _socket: socket.socket = field(default_factory=socket.socket)
     _admin_url: str | None = None
     _server: subprocess.Popen | None = None
     _totp_secrets: dict[str, str] = field(default_factory=dict)
     _totp_used: set[tuple[str, int]] = field(default_factory=set)
     sessions: dict[str, list[dict]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(64)
+        self._socket.set_inheritable(True)
+
+    @property
+    def port(self) -> int:
+        return self._socket.getsockname()[1]
 
     @property
     def base_url(self) -> str:
@@ -189,7 +194,7 @@ class LiveSite:
                 "-m",
                 "gunicorn",
                 "config.wsgi:application",
-                f"--bind=127.0.0.1:{self.port}",
+                f"--bind=fd://{self._socket.fileno()}",
                 "--workers=1",
                 "--worker-class=gthread",
                 "--threads=4",
@@ -202,6 +207,7 @@ class LiveSite:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=(self._socket.fileno(),),
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -230,6 +236,7 @@ class LiveSite:
             except subprocess.TimeoutExpired:
                 os.killpg(self._server.pid, signal.SIGKILL)
                 self._server.wait()
+        self._socket.close()
         if self._admin_url and self.database_url:
             import psycopg
 
@@ -347,12 +354,12 @@ def log_in(page, site: LiveSite, user_email: str, password: str = DEMO_PASSWORD)
     page.goto(site.url("/accounts/login/"))
     page.locator("input[name=login]").fill(user_email)
     page.locator("input[name=password]").fill(password)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]:not([form])").click()
     if "/2fa/authenticate" in page.url:
         page.locator("input[name=code]").fill(site.totp_code(user_email))
-        page.locator("form:has(input[name=code]) [type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("form:has(input[name=code]) [type=submit]:not([form])").click()
     logout = page.locator("form[action='/accounts/logout/'] button")
     if logout.count() == 0:
         raise AssertionError(f"Could not log in as {user_email}; ended on {page.url}")
@@ -362,8 +369,8 @@ def log_in(page, site: LiveSite, user_email: str, password: str = DEMO_PASSWORD)
 def log_out(page, site: LiveSite) -> None:
     """Log out with the button in the header."""
     ended = {c["value"] for c in page.context.cookies() if c["name"] == "sessionid"}
-    page.locator("form[action='/accounts/logout/'] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[action='/accounts/logout/'] button").click()
     for user_email, cookies in list(site.sessions.items()):
         if any(c["name"] == "sessionid" and c["value"] in ended for c in cookies):
             del site.sessions[user_email]
@@ -435,6 +442,8 @@ class Keyboard:
             self.page.keyboard.press("Tab")
         else:
             raise AssertionError(f"The radio group {name!r} cannot be reached with Tab")
+        if self.check_focus_visible:
+            assert_focus_visible(self.page)
         for _press in range(group.count() + 1):
             if self._focused(radio):
                 break
@@ -459,10 +468,10 @@ class Keyboard:
         assert select.evaluate("el => el.selectedIndex") == target
 
     def press(self, locator, key: str = "Enter") -> None:
-        """Tab to a button or link and activate it (Enter; Space for a button also works)."""
+        """Tab to a button or link and activate it with Enter; waits for the next page."""
         self.tab_to(locator)
-        self.page.keyboard.press(key)
-        self.page.wait_for_load_state()
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
 
 
 def assert_focus_visible(page) -> None:
