@@ -264,7 +264,8 @@ def _initiative_and_scheme(*, wijk: Wijk, resident: User, staff: User) -> None:
             data={
                 "wijk": wijk,
                 "year": year,
-                "name": f"Stimuleringsregeling {wijk.name} {year}",
+                # The year is shown after the name (Scheme.__str__), so not in it too.
+                "name": f"Stimuleringsregeling {wijk.name}",
                 "pot": Decimal("10000"),
                 "min_amount": Decimal("100"),
                 "max_amount": Decimal("2500"),
