@@ -8,6 +8,10 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
+# Import Django (and weasyprint, whose library lookup is slow) once in the master: workers
+# fork ready to serve and share that memory, and recycled workers (max_requests) start at once.
+# Safe: nothing opens a database or Redis connection at import time.
+preload_app = True
 timeout = 60
 graceful_timeout = 30
 keepalive = 5

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,29 +149,29 @@ def _round_sharing_lock(budget_round: Round) -> Round:
 
 def _store_ballot(
     *, budget_round: Round, voter_key: str, choices: dict[str, int], via: str, receipt: str
-) -> Ballot:
-    """Create the voter's ballot or replace its choices in place (under a row lock)."""
+) -> None:
+    """Create the voter's ballot or replace its choices, in one statement.
+
+    An upsert on the one-ballot-per-voter constraint (INSERT ... ON CONFLICT DO UPDATE):
+    it takes the row lock a concurrent request of the same voter then waits for, so the
+    voter's requests are serialised here and the last one to commit counts. Ballots have
+    no history by design, so bypassing save() loses no audit row.
+    """
     digest = receipt_digest(budget_round=budget_round, receipt=receipt)
-    ballot = (
-        Ballot.objects.select_for_update().filter(round=budget_round, voter_key=voter_key).first()
+    Ballot.objects.bulk_create(
+        [
+            Ballot(
+                round=budget_round,
+                voter_key=voter_key,
+                choices=choices,
+                via=via,
+                receipt_digest=digest,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["round", "voter_key"],
+        update_fields=["choices", "receipt_digest"],
     )
-    if ballot is None:
-        try:
-            with transaction.atomic():
-                return Ballot.objects.create(
-                    round=budget_round,
-                    voter_key=voter_key,
-                    choices=choices,
-                    via=via,
-                    receipt_digest=digest,
-                )
-        except IntegrityError:
-            # Another request of the same voter created it first: replace that one.
-            ballot = Ballot.objects.select_for_update().get(round=budget_round, voter_key=voter_key)
-    ballot.choices = choices
-    ballot.receipt_digest = digest
-    ballot.save(update_fields=["choices", "receipt_digest"])
-    return ballot
 
 
 def _save_participation(participation: Participation, *, actor: User | None, reason: str) -> None:
@@ -192,22 +192,16 @@ def _record_participation(
 ) -> bool:
     """Record that (and when) the voter voted; True when they had voted before.
 
-    The ballot row lock, taken first, serialises the voter's concurrent requests.
+    The ballot upsert, done first in the same transaction, holds the row lock that
+    serialises the voter's concurrent requests, so no second request can insert this
+    participation between the read and the insert below.
     """
     lookup = {"user": user} if user is not None else {"code": code}
-    participation = (
-        Participation.objects.select_for_update().filter(round=budget_round, **lookup).first()
-    )
+    participation = Participation.objects.filter(round=budget_round, **lookup).first()
     if participation is None:
         participation = Participation(round=budget_round, via=via, **lookup)
-        try:
-            with transaction.atomic():
-                _save_participation(participation, actor=user, reason=_("Voted"))
-            return False
-        except IntegrityError:
-            participation = Participation.objects.select_for_update().get(
-                round=budget_round, **lookup
-            )
+        _save_participation(participation, actor=user, reason=_("Voted"))
+        return False
     participation.changed_at = timezone.now()
     _save_participation(participation, actor=user, reason=_("Ballot changed"))
     return True

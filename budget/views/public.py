@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +33,12 @@ BALLOT_SUBMISSIONS_PER_VOTER = 10
 BALLOT_SUBMISSIONS_PER_IP = 120
 BALLOT_WINDOW_SECONDS = 15 * 60
 SESSION_CODE = "budget_voting_code"
-SESSION_RECEIPT = "budget_receipt"
+# The receipt travels to the thank-you page in a short-lived signed cookie on the voter's
+# own browser, not in the session: the session table would otherwise keep the voter's
+# account next to their receipt code for weeks, and casting a ballot needs no session write.
+RECEIPT_COOKIE = "wijkplein_receipt"
+RECEIPT_SALT = "budget.ballot_receipt"
+RECEIPT_MAX_AGE = 10 * 60
 
 
 @require_GET
@@ -238,13 +246,25 @@ def ballot(request, pk: int):
     except ValidationError as error:
         apply_errors(form, error)
         return render(request, "budget/ballot_form.html", context, status=400)
-    request.session[SESSION_RECEIPT] = {
-        "round": budget_round.pk,
-        "receipt": cast.receipt,
-        "changed": cast.changed,
-        "emailed": code is None,
-    }
-    return redirect("budget:ballot_thanks", pk=budget_round.pk)
+    response = redirect("budget:ballot_thanks", pk=budget_round.pk)
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        json.dumps(
+            {
+                "round": budget_round.pk,
+                "receipt": cast.receipt,
+                "changed": cast.changed,
+                "emailed": code is None,
+            }
+        ),
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        path=reverse("budget:ballot_thanks", kwargs={"pk": budget_round.pk}),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _ballot_submissions_limited(request, budget_round, code: VotingCode | None) -> bool:
@@ -274,11 +294,25 @@ def voter_refusal_closed(budget_round) -> str:
 def ballot_thanks(request, pk: int):
     """After voting: the receipt code, shown once."""
     budget_round = round_by_pk(request, pk)
-    stored = request.session.pop(SESSION_RECEIPT, None)
-    if not stored or stored.get("round") != budget_round.pk:
+    signed = request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
+    )
+    stored = json.loads(signed) if signed else {}
+    if stored.get("round") != budget_round.pk:
         return redirect("budget:round_detail", pk=pk)
-    stored.pop("round")
-    return render(request, "budget/ballot_thanks.html", {**stored, "round": budget_round})
+    response = render(
+        request,
+        "budget/ballot_thanks.html",
+        {
+            "round": budget_round,
+            "receipt": stored.get("receipt", ""),
+            "changed": bool(stored.get("changed")),
+            "emailed": bool(stored.get("emailed")),
+        },
+    )
+    # Shown once: the browser forgets it now.
+    response.delete_cookie(RECEIPT_COOKIE, path=request.path, samesite="Lax")
+    return response
 
 
 def code_enter(request, pk: int):

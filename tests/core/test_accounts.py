@@ -156,3 +156,12 @@ def test_account_pages_use_the_site_layout_in_dutch(client):
     assert '<html lang="nl"' in content
     assert 'href="#main"' in content
     assert "Inloggen" in content or "Aanmelden" in content
+
+
+@pytest.mark.parametrize("url_name", ["account_login", "account_signup", "account_reset_password"])
+def test_account_pages_address_residents_formally(client, url_name):
+    """allauth's own Dutch says "je"; ours overrides it with "u", like every other page."""
+    page = client.get(reverse(url_name)).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert not re.search(r"\b([Jj]e|[Jj]ouw|[Jj]ij)\b", text)
+    assert re.search(r"\b([Uu]|[Uu]w)\b", text)

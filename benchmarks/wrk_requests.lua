@@ -1,0 +1,55 @@
+-- wrk script: each request is the next line of a prepared file, so every request can carry
+-- its own body and cookie (one voter each). The file has one request per line:
+--   METHOD<TAB>PATH<TAB>COOKIE<TAB>BODY
+-- Threads take interleaved lines and wrap around when they run out. Reports p95 and the
+-- statuses other than the expected one as a JSON line at the end.
+-- Usage: wrk -s wrk_requests.lua ... -- FILE EXPECTED_STATUS
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local path, expected = args[1], tonumber(args[2])
+  lines = {}
+  for line in io.lines(path) do
+    local method, target, cookie, body = line:match("([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)")
+    local headers = { ["Cookie"] = cookie, ["Host"] = "127.0.0.1" }
+    if method == "POST" then
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+    else
+      body = nil
+    end
+    table.insert(lines, wrk.format(method, target, headers, body))
+  end
+  expect = expected
+  step = counter
+  index = id + 1
+  unexpected = 0
+end
+
+function request()
+  local r = lines[index]
+  index = index + step
+  if index > #lines then index = (index - 1) % step + 1 end
+  return r
+end
+
+function response(status, headers, body)
+  if status ~= expect then unexpected = unexpected + 1 end
+end
+
+function done(summary, latency, requests)
+  local wrong = 0
+  for _, thread in ipairs(threads) do wrong = wrong + thread:get("unexpected") end
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "per_second": %.1f, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "unexpected": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    wrong, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end

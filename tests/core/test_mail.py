@@ -1,0 +1,44 @@
+"""E-mail is sent only after the transaction that asked for it commits."""
+
+import pytest
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from core.mail import queue_email
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _message():
+    return EmailMessage(subject="Onderwerp", body="Tekst", to=["bewoner@example.nl"])
+
+
+def test_immediate_backend_sends_only_after_commit(mailoutbox):
+    with transaction.atomic():
+        queue_email(_message())
+        assert mailoutbox == []
+    assert [mail.subject for mail in mailoutbox] == ["Onderwerp"]
+
+
+def test_immediate_backend_sends_nothing_after_a_rollback(mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_email(_message())
+        raise RuntimeError
+    assert mailoutbox == []
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_database_queue_keeps_the_mail_with_the_transaction(mailoutbox):
+    with transaction.atomic():
+        queue_email(_message())
+    assert DBTaskResult.objects.count() == 1  # queued, for the worker
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_email(_message())
+        raise RuntimeError
+    assert DBTaskResult.objects.count() == 1  # the rolled-back one never reaches the worker
+    assert mailoutbox == []  # nothing is sent in the request
