@@ -305,7 +305,6 @@ class StatisticsPage:
     wijk: Wijk | None
     detailed: bool
     period: str
-    today: datetime.date
     measures: list[Measure]
     totals: list[Cell]
     wijk_rows: list[WijkRow] = field(default_factory=list)
@@ -444,7 +443,6 @@ def statistics_page(
         wijk=wijk,
         detailed=detailed,
         period=period,
-        today=today or activity[-1].start,
         measures=measures,
         totals=rows[wijk.pk] if wijk else overall_cells,
         wijk_rows=[] if wijk else [WijkRow(each, rows[each.pk]) for each in wijken],
