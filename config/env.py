@@ -58,6 +58,9 @@ SQLITE_PATH = _get("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))
 # Where the file-based e-mail backend writes (the browser tests read mails there).
 EMAIL_FILE_PATH = _get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (production: the TLS
+# terminator). Rate limits per address need it: otherwise every resident has the proxy's.
+TRUSTED_PROXY_COUNT = int(_get("TRUSTED_PROXY_COUNT", "1") or "1")
 MUNICIPALITY_NAME = _get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
 
 

@@ -6,11 +6,23 @@ allauth limits its own forms; this covers our forms that guard secrets
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    """The client address as the web server saw it (the proxy sets REMOTE_ADDR)."""
+    """The client's address, as allauth's rate limits see it too.
+
+    Behind N trusted reverse proxies (ALLAUTH_TRUSTED_PROXY_COUNT, from TRUSTED_PROXY_COUNT)
+    REMOTE_ADDR is the nearest proxy's, the same for every resident; the client is then the
+    N-th address from the right in X-Forwarded-For (those left of it can be forged).
+    """
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

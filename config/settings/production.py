@@ -14,6 +14,9 @@ ALLOWED_HOSTS = env.ALLOWED_HOSTS
 HASH_SECRET = env.HASH_SECRET or env.SECRET_KEY
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind a TLS-terminating proxy (as SECURE_PROXY_SSL_HEADER assumes): the
+# client address for rate limits (ours and allauth's) comes from X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env.SECURE_SSL_REDIRECT
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import User
+from core.ratelimit import client_ip
 from tests.core.test_accounts import SIGNUP
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,14 @@ def test_residency_code_entry_is_limited_per_account_across_addresses(client, re
 
     assert response.status_code == 429
     assert "Te veel pogingen" in response.content.decode()
+
+
+def test_behind_a_proxy_each_resident_has_their_own_address(rf, settings):
+    """Behind the TLS proxy every request comes from the proxy: limits must use the client."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "203.0.113.7"  # what the proxy saw; the forged hop is ignored
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's to forge
+    assert client_ip(request) == "10.0.0.2"
