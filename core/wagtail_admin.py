@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies.base import BasePermissionPolicy
 
@@ -44,12 +44,16 @@ class RulesPermissionPolicy(BasePermissionPolicy):
         )
 
     def users_with_any_permission(self, actions: Iterable[str]) -> QuerySet:
-        # Rules cannot be turned into a query; ask them for each active user (used
-        # rarely by Wagtail, e.g. for notifications, and the staff list is short).
+        # Rules cannot be turned into a query, so they are asked per user. Site-wide roles
+        # are Groups, so only superusers and group members are candidates (not every
+        # resident); Wagtail rarely asks this, e.g. for notifications.
         User = get_user_model()
+        candidates = User.objects.filter(is_active=True).filter(
+            Q(is_superuser=True) | Q(groups__isnull=False)
+        )
         allowed = [
             user.pk
-            for user in User.objects.filter(is_active=True)
+            for user in candidates.distinct()
             if any(self.user_has_permission(user, action) for action in actions)
         ]
         return User.objects.filter(pk__in=allowed)

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from wagtail.permissions import policy_registry
 
 from core.models import PanelMembership
 
@@ -123,3 +124,12 @@ def test_an_editor_of_the_site_does_not_reach_panel_seats(client, editor, panel_
         reverse("panelmembership:edit", args=[membership.pk]),
     ):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_the_rules_policy_names_staff_not_editors_or_residents(staff, editor, resident):
+    policy = policy_registry.get_by_type(PanelMembership)
+
+    assert list(policy.users_with_permission("change")) == [staff]
+    assert policy.user_has_permission(staff, "add")
+    assert not policy.user_has_permission(editor, "add")
+    assert not policy.user_has_permission(staff, "delete")
