@@ -167,15 +167,19 @@ def write_requests(data_file: Path, out_dir: Path) -> tuple[Path, Path]:
     rng = random.Random(2025)  # noqa: S311 - choices for a benchmark, not secrets
     ballots, bare = out_dir / "ballots.tsv", out_dir / "bare.tsv"
     with ballots.open("w") as ballot_lines, bare.open("w") as bare_lines:
-        for session in data["sessions"][1:]:
+        for number, session in enumerate(data["sessions"][1:]):
             token = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
             cookie = f"sessionid={session}; csrftoken={token}"
+            # Each resident from an address of their own, reported by the (simulated) proxy.
+            client = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
             choices = rng.sample(data["projects"], rng.randint(1, 3))
             fields = [("csrfmiddlewaretoken", token), ("step", "confirm")]
             fields += [("projects", str(pk)) for pk in choices]
             path = f"/wijkbudget/{data['round']}/stemmen/"
-            ballot_lines.write(f"POST\t{path}\t{cookie}\t{urlencode(fields)}\n")
-            bare_lines.write(f"POST\t/bench/bare/\t{cookie}\tcsrfmiddlewaretoken={token}\n")
+            ballot_lines.write(f"POST\t{path}\t{cookie}\t{client}\t{urlencode(fields)}\n")
+            bare_lines.write(
+                f"POST\t/bench/bare/\t{cookie}\t{client}\tcsrfmiddlewaretoken={token}\n"
+            )
     return ballots, bare
 
 

@@ -1,6 +1,7 @@
 -- wrk script: each request is the next line of a prepared file, so every request can carry
 -- its own body and cookie (one voter each). The file has one request per line:
---   METHOD<TAB>PATH<TAB>COOKIE<TAB>BODY
+--   METHOD<TAB>PATH<TAB>COOKIE<TAB>CLIENT_IP<TAB>BODY
+-- CLIENT_IP goes in X-Forwarded-For, as the TLS proxy in front of production adds it.
 -- Threads take interleaved lines and wrap around when they run out. Reports p95 and the
 -- statuses other than the expected one as a JSON line at the end.
 -- Usage: wrk -s wrk_requests.lua ... -- FILE EXPECTED_STATUS
@@ -18,8 +19,9 @@ function init(args)
   local path, expected = args[1], tonumber(args[2])
   lines = {}
   for line in io.lines(path) do
-    local method, target, cookie, body = line:match("([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)")
-    local headers = { ["Cookie"] = cookie, ["Host"] = "127.0.0.1" }
+    local method, target, cookie, client, body =
+      line:match("([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)")
+    local headers = { ["Cookie"] = cookie, ["Host"] = "127.0.0.1", ["X-Forwarded-For"] = client }
     if method == "POST" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"
     else
