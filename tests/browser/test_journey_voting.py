@@ -164,6 +164,18 @@ def test_resident_votes_then_changes_the_ballot(new_page, live_site):
     page.goto(page.url.replace("/stemmen/bedankt/", "/stemmen/"))
     assert checked_titles(page) == {"Geveltuintjes", "Buurtmoestuin", "Bankjes langs het wandelpad"}
     shot(page, "ballot shows the new choice")
+
+    # Only the last ballot counts: its receipt is found, the replaced one's is not.
+    page.get_by_role("link", name=voting_round("Brunssum-Noord")).click()
+    page.get_by_role("link", name="Controleer uw ontvangstbewijs").click()
+    page.get_by_label("Code van uw ontvangstbewijs").fill(second_receipt)
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("main")).to_contain_text("hoort bij een stem die meetelt")
+    shot(page, "new receipt counts")
+    page.get_by_label("Code van uw ontvangstbewijs").fill(first_receipt)
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("main")).to_contain_text("Geen meetellende stem heeft dit ontvangstbewijs")
+    shot(page, "replaced receipt no longer counts")
     assert refusals == []
 
 
