@@ -11,6 +11,7 @@ nobody shows would let the test pass by showing nothing, so it is listed in EXCL
 from __future__ import annotations
 
 import datetime
+import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -27,7 +28,7 @@ import core.pdf
 from budget import services as budget_services
 from budget.models import ProjectUpdate, RealisationStage
 from cms.blocks import validate_site_link
-from core.models import Notification
+from core.models import DeliveryStatus, Notification
 from core.pdf import render_pdf
 from initiatives import services as initiative_services
 from initiatives.subsidies import letters
@@ -63,7 +64,6 @@ EXCLUDED = {
     "core.Notification.body": "the plain-text body; its HTML twin is checked below",
     "core.Notification.html_body": "rendered from our templates: checked as e-mail below",
     "core.Notification.link": "a path the code builds (reverse), never typed",
-    "core.Notification.last_error": "the mail server's error, shown to staff",
     "initiatives.CoInitiatorInvitation.email": "EmailField: the validator refuses < >",
     "initiatives.CoInitiatorInvitation.token_hash": "hash",
     "subsidies.Application.reference": "made by the code (year and number)",
@@ -260,6 +260,14 @@ def test_payloads_in_every_text_field_come_out_escaped(
         budget_services.ballot_cast(
             actor=people["resident"], budget_round=w.voting_round, choices={w.project.pk: 1}
         )
+        initiative_services.invitation_create(
+            actor=initiator, initiative=w.public, email="buur@example.org"
+        )
+    invitation_path = re.search(r"/initiatieven/uitnodiging/[^/\s]+/", mail.outbox[-1].body)
+    # A delivery that failed: staff read the mail server's error (payload-filled above).
+    failed = Notification.objects.exclude(last_error="").first()
+    failed.status = DeliveryStatus.FAILED
+    failed.save()
     for marker in ("mail1", "mail2", "mail3"):
         markers[marker] = "typed into a service that e-mails it"
 
@@ -290,6 +298,8 @@ def test_payloads_in_every_text_field_come_out_escaped(
         (people["resident"], reverse("core:my_profile")),
         (people["resident"], reverse("core:notifications")),
         (people["resident"], reverse("budget:ballot", kwargs={"pk": w.voting_round.pk})),
+        (people["resident"], reverse("core:my_data_download")),
+        (people["other_resident"], invitation_path.group(0)),
         (initiator, reverse("initiatives:mine")),
         (initiator, reverse("initiatives:detail", kwargs={"pk": w.public.pk})),
         (initiator, reverse("initiatives:volunteers", kwargs={"pk": w.public.pk})),
@@ -371,8 +381,20 @@ def test_payloads_in_every_text_field_come_out_escaped(
             for description in ElementTree.fromstring(body).iter("description"):
                 for found in raw_markup(description.text or ""):
                     problems.append(f"{where}: description holds markup {found}")
-        elif raw_markup(body) and "attachment" not in response.get("Content-Disposition", ""):
-            problems.append(f"{where}: raw payload served inline as {content_type}")
+        else:
+            # JSON, CSV and .pb files hold the text as it was typed; browsers must not
+            # guess that they are HTML.
+            if response.get("X-Content-Type-Options") != "nosniff":
+                problems.append(f"{where}: {content_type} without nosniff")
+            if raw_markup(body) and "attachment" not in response.get("Content-Disposition", ""):
+                problems.append(f"{where}: raw payload served inline as {content_type}")
+    # The ballot's check step lists the chosen projects.
+    response = _client(people["resident"]).post(
+        reverse("budget:ballot", kwargs={"pk": w.voting_round.pk}),
+        {"projects": [w.project.pk], "step": "check"},
+    )
+    assert response.status_code == 200
+    documents.append(("ballot check step", response.content.decode()))
     documents += [(f"PDF {number}", html) for number, html in enumerate(caught_pdfs)]
     for message in mail.outbox:
         for content, mimetype in getattr(message, "alternatives", []):
