@@ -82,8 +82,10 @@ def test_the_demo_loads_idempotently_and_its_pages_render(client):
 
     assert Wijk.objects.count() == 3
     assert WijkPage.objects.count() == 3
-    assert User.objects.count() == 9
+    # Per wijk a resident, the panel's chair and one more member, and a staff member.
+    assert User.objects.count() == 12
     assert PanelMembership.objects.filter(is_chair=True).count() == 3
+    assert PanelMembership.objects.filter(is_chair=False).count() == 3
     for slug in ("brunssum-noord", "beijum", "bilgaard"):
         assert client.get(f"/{slug}/").status_code == 200
     assert client.login(email="bewoner.beijum@example.org", password="wijkplein-demo")
