@@ -104,6 +104,9 @@ def new_page(request, browser, live_site) -> Iterator[Callable]:
     yield open_page
 
     failed = getattr(request.node, "browser_failed", False)
+    if failed:
+        # What the server said, next to the screenshots (CI keeps the folder).
+        (folder / "server-log.txt").write_text(live_site.server_log(lines=300))
     for number, context in enumerate(contexts, start=1):
         for page in context.pages:
             if failed:

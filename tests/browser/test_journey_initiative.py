@@ -46,10 +46,14 @@ def test_a_new_resident_signs_up_verifies_and_proposes_an_initiative(new_page, l
     expect(page.get_by_role("status")).to_contain_text("Gelukt. De status is nu: Ingediend.")
     shot(page, "submitted for review")
 
-    # The resident finds it under their initiatives; staff got word of it.
+    # The resident finds it under their initiatives and has a receipt; staff got word of it.
     page.goto("/mijn-initiatieven/")
     expect(page.get_by_role("main").get_by_role("link", name=title)).to_be_visible()
     shot(page, "my initiatives")
+    live_site.latest_mail(resident.email, subject_contains=f"{title}”: Ingediend")
+    live_site.latest_mail(
+        demo_email("medewerker", "brunssum-noord"), subject_contains=f"{title}”: Ingediend"
+    )
     staff.goto(path)
     expect(staff.get_by_role("main").get_by_role("link", name="Publiceren")).to_be_visible()
     shot(staff, "staff see the submitted initiative")
@@ -111,7 +115,9 @@ def test_the_panel_reviews_and_the_chair_writes_the_advice(new_page, live_site):
     take_step(staff, path, "Naar het wijkpanel sturen")
     expect(staff.get_by_role("status")).to_contain_text("In beoordeling bij het wijkpanel")
 
-    # A panel member declares no conflict and reviews, with the keyboard alone.
+    # The panel is asked by e-mail. A member declares no conflict and reviews, with the
+    # keyboard alone.
+    live_site.latest_mail(demo_email("panellid", wijk), subject_contains=title)
     member = new_page(demo_email("panellid", wijk))
     review_path = open_review(member, title)
     member.get_by_role("link", name="Verklaring afleggen en beoordelen").click()
