@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.fixtures_budget import pdf_text, watch_csp
-from tests.browser.support import demo_email, shot
+from tests.browser.support import demo_email, link_in_mail, shot
 
 pytestmark = pytest.mark.browser
 
@@ -127,11 +127,13 @@ def test_staff_grant_a_subsidy_and_the_applicant_downloads_the_letter(new_page, 
     expect(staff.locator(".status-badge").first).to_have_text("Verleend")
     shot(staff, "application granted")
 
-    # The applicant finds the decision on their own page and downloads the letter.
+    # The applicant is told by e-mail, with a link to the application page.
+    mail = live_site.latest_mail(
+        demo_email("bewoner", WIJK), subject_contains=f"Besluit op uw subsidieaanvraag {reference}"
+    )
     resident.goto("/subsidie/mijn-aanvragen/")
-    row = resident.get_by_role("row", name=re.compile(reference))
-    expect(row).to_contain_text("Verleend")
-    row.get_by_role("link").first.click()
+    expect(resident.get_by_role("row", name=re.compile(reference))).to_contain_text("Verleend")
+    resident.goto(link_in_mail(mail, r"/subsidie/aanvraag/\d+/$"))
     decision = resident.locator("section[aria-labelledby=decision-heading]")
     expect(decision).to_contain_text("€ 1.250,00")
     shot(resident, "applicant sees the decision")
