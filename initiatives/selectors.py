@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core.models import User, Wijk
 from initiatives.models import (
@@ -69,9 +70,20 @@ def initiatives_overview(
     if status:
         qs = qs.filter(status=status)
     qs = _search(qs, text)
-    return qs.annotate(support_count=Count("supports", distinct=True)).order_by(
-        "-created_at", "-pk"
+    return qs.annotate(support_count=_support_count()).order_by("-created_at", "-pk")
+
+
+def _support_count() -> Coalesce:
+    """The number of supporters as a subquery: a listing counts them for the rows it shows
+    only, and its paginator counts initiatives without joining every support."""
+    supports = (
+        Support.objects.filter(initiative=OuterRef("pk"))
+        .order_by()
+        .values("initiative")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(supports, output_field=IntegerField()), 0)
 
 
 def initiatives_seeking_help(*, wijk: Wijk | None = None, limit: int = 3) -> list[Initiative]:
