@@ -12,13 +12,17 @@ class InitiativesConfig(AppConfig):
         from initiatives import privacy as initiatives_privacy
         from initiatives.models import Initiative
         from initiatives.review import registry
+        from initiatives.rules import is_initiator
         from initiatives.services import initiative_is_decided, initiative_review_concluded
 
-        # The wijkpanel reviews initiatives; when it ends, staff are told to decide.
+        # The wijkpanel reviews initiatives; when it ends, staff are told to decide. The
+        # initiators may cancel the review: their withdrawal does so (initiative_transition).
         registry.register(
             Initiative,
             registry.SubjectKind(
-                on_concluded=initiative_review_concluded, is_decided=initiative_is_decided
+                on_concluded=initiative_review_concluded,
+                is_decided=initiative_is_decided,
+                may_cancel=is_initiator,
             ),
         )
         # What initiatives add to a resident's data export, deletion and retention.

@@ -38,7 +38,7 @@ from initiatives.models import (
 )
 from initiatives.review.models import Advice, Review, ReviewStatus
 from initiatives.review.selectors import review_for
-from initiatives.review.services import review_open, review_record_decision
+from initiatives.review.services import review_cancel_open, review_open, review_record_decision
 from initiatives.workflow import DECISIONS, DEFAULT_REASONS, TRANSITIONS
 
 # The fields a resident fills in; everything else is set by the services.
@@ -165,6 +165,14 @@ def initiative_transition(
     )
     if action == "start_review":
         review_open(subject=result, wijk=result.wijk, actor=actor)
+    if action == "withdraw":
+        # The panel stops reviewing it (queue, reminders, advice); the withdrawing initiator
+        # is recorded as the one who ended the review.
+        review_cancel_open(
+            actor=actor,
+            subject=result,
+            reason=_("The initiative was withdrawn: %(reason)s") % {"reason": trail_reason},
+        )
     if action in DECISIONS and source == InitiativeStatus.IN_REVIEW:
         # The review records the decision too (and whether it deviates from the advice).
         review = review_for(subject=result)

@@ -21,7 +21,9 @@
   goes against the advice (publishing after a negative advice, rejecting after a positive
   one) needs a reason, and a rejection always does. The reason of a decision is public.
 - Withdrawal is possible at any point before completion, not after a rejection (the
-  decision stands). Rejected, completed and withdrawn are final.
+  decision stands). Rejected, completed and withdrawn are final. Withdrawing from
+  `in_review` cancels the panel's open review in the same transaction (the initiator
+  is recorded as its actor; the panel is told and can no longer advise).
 - Everyone sees published, rejected (with the reasoning), in-progress and completed
   initiatives; concepts and withdrawn ones only their initiators and staff; the wijkpanel
   also sees submitted and in-review ones. Moderation can hide any of them (`hidden`).

@@ -1,8 +1,8 @@
 """A wijkpanel review of one submission, the members' reviews and the panel's advice.
 
 Interface used by the other apps (see services.py): `review_open`,
-`review_write_advice`, `review_proceed_without_advice`, `review_record_decision`
-and the selectors `review_for`, `advice_is_public`. Each member first declares
+`review_write_advice`, `review_proceed_without_advice`, `review_record_decision`,
+`review_cancel_open` and the selectors `review_for`, `advice_is_public`. Each member first declares
 whether they have a conflict of interest (then they are recused), then scores
 the criteria, advises and gives reasons; the chair writes the panel's advice
 once a quorum of the members has reviewed.
@@ -42,6 +42,8 @@ class ReviewStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ADVISED = "advised", _("Advice given")
     WITHOUT_ADVICE = "without_advice", _("Proceeded without advice")
+    # The submission left the procedure (withdrawn by its initiators) before the advice.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Advice(models.TextChoices):
@@ -69,6 +71,7 @@ class Review(models.Model):
     )
     concluded_at = models.DateTimeField(null=True, blank=True)
     without_advice_reason = models.TextField(_("why staff proceeded without advice"), blank=True)
+    cancelled_reason = models.TextField(_("why the review was cancelled"), blank=True)
     # Staff's decision on the subject, recorded by the subject's app (review_record_decision):
     # from then on the advice is public, and a decision against the advice says why.
     decision_approved = models.BooleanField(_("decision: approved"), null=True, blank=True)
@@ -99,6 +102,10 @@ class Review(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ReviewStatus.OPEN
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ReviewStatus.CANCELLED
 
     @property
     def is_overdue(self) -> bool:

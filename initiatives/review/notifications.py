@@ -1,4 +1,4 @@
-"""E-mail of wijkpanel reviews: the assignment when a review opens, the reminder before it is due.
+"""E-mail of wijkpanel reviews: the assignment, the reminder before it is due, the cancellation.
 
 Messages are rendered in the site's language (Dutch) and queued with
 core.mail.queue_email, so they go out after the transaction commits.
@@ -53,3 +53,11 @@ def send_assignment(*, review: Review, member: User) -> None:
 def send_reminder(*, review: Review, member: User) -> None:
     """Remind a panel member that their review is due soon."""
     _send(template="reminder", review=review, member=member, kind=NotificationKind.PANEL_REMINDER)
+
+
+def send_cancelled(*, review: Review, member: User) -> None:
+    """Tell a panel member that a review was cancelled (the submission was withdrawn)."""
+    # No kind of its own: it belongs with the assignment it takes back.
+    _send(
+        template="cancelled", review=review, member=member, kind=NotificationKind.PANEL_ASSIGNMENT
+    )

@@ -2,8 +2,10 @@
 
 A kind of submission (initiative, subsidy application, budget project)
 registers a handler in its app's `ready()`; the review calls it when the
-chair has written the advice, or when staff proceed without advice. The
-review itself knows nothing about the kinds it serves.
+chair has written the advice, or when staff proceed without advice. When the
+subject leaves the procedure (withdrawn), the subject's own service cancels the
+review (`review_cancel_open`); `may_cancel` says who may do that on its behalf.
+The review itself knows nothing about the kinds it serves.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ def _never_decided(subject: Any) -> bool:
     return False
 
 
+def _nobody(user: Any, subject: Any) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class SubjectKind:
     """How the review treats one model: its default criteria and what to do after advice."""
@@ -27,6 +33,9 @@ class SubjectKind:
     criteria: tuple[str, ...] | None = None  # None: the default criteria
     # Whether staff have decided on the subject: from then on the panel's advice is public.
     is_decided: Callable[[Any], bool] = _never_decided
+    # Who, besides council staff, may cancel the open review because the subject left the
+    # procedure: called as may_cancel(user, subject) (initiatives: its initiators, who withdraw).
+    may_cancel: Callable[[Any, Any], bool] = _nobody
 
 
 _KINDS: dict[type[models.Model], SubjectKind] = {}

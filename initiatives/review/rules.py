@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import PanelMembership
 from core.rules import is_council_staff, is_panel_chair_of_wijk, is_panel_member_of_wijk
+from initiatives.review import registry
 from initiatives.review.models import MemberReview, Review
 from initiatives.review.selectors import advice_is_public
 
@@ -74,6 +75,16 @@ def review_advice_is_public(user, review=None) -> bool:
     return review is not None and advice_is_public(review=review)
 
 
+@rules.predicate
+def may_cancel_for_subject(user, review=None) -> bool:
+    """The subject's app lets this user end the review (e.g. an initiator who withdraws)."""
+    if review is None or not user.is_authenticated:
+        return False
+    kind = registry.kind_for(review.content_type.model_class())
+    subject = review.subject
+    return kind is not None and subject is not None and bool(kind.may_cancel(user, subject))
+
+
 panel_member = is_panel_member_of_wijk
 not_recused_member = panel_member & ~is_recused
 
@@ -100,4 +111,5 @@ rules.add_perm(
 rules.add_perm("review.write_advice", is_panel_chair_of_wijk & ~is_recused & review_is_open)
 rules.add_perm("review.proceed_without_advice", is_council_staff)
 rules.add_perm("review.record_decision", is_council_staff)
+rules.add_perm("review.cancel", is_council_staff | may_cancel_for_subject)
 rules.add_perm("review.manage_panel", is_council_staff)

@@ -1,15 +1,18 @@
 """State changes of wijkpanel reviews.
 
 The other apps use `review_open`, `review_write_advice` (through the chair's
-page), `review_proceed_without_advice` and `review_record_decision` (from
-their own decision service), and the selectors `review_for` and
+page), `review_proceed_without_advice`, `review_record_decision` (from
+their own decision service) and `review_cancel_open` (from their own withdraw
+service, in the same transaction), and the selectors `review_for` and
 `advice_is_public`. Everything a member or the chair does is in this module.
 
     open --chair writes advice (quorum met)--------------------> advised
     open --staff proceed without advice (after the due date)--> without_advice
+    open --the subject is withdrawn (its app cancels)----------> cancelled
 
-Both ends call the subject kind's `on_concluded(subject=, review=, actor=)`;
-member reviews are frozen from then on.
+The first two call the subject kind's `on_concluded(subject=, review=, actor=)`;
+a cancellation does not (the subject's app started it). Member reviews are
+frozen from then on, and reminders only go out for open reviews.
 """
 
 from __future__ import annotations
@@ -242,6 +245,50 @@ def review_record_decision(
         change = _("Decided (%(decision)s)") % {"decision": decision}
     _save(review, actor=actor, reason=change)
     return review
+
+
+@transaction.atomic
+def review_cancel(*, actor: User, review: Review, reason: str) -> Review:
+    """End an open review without advice because its subject left the procedure; tell the panel.
+
+    The actor is whoever made the subject leave (the initiator who withdrew, or staff):
+    the review's trail records them with the reason.
+    """
+    review = _locked(review)
+    if not actor.has_perm("review.cancel", review):
+        raise PermissionDenied(_("You cannot cancel this review."))
+    if not review.is_open:
+        raise ValidationError(_("This review has already been concluded."), code="review_concluded")
+    if not reason.strip():
+        raise ValidationError({"reason": _("State why the review is cancelled.")})
+    review.status = ReviewStatus.CANCELLED
+    review.cancelled_reason = reason.strip()
+    review.concluded_at = timezone.now()
+    _save(
+        review,
+        actor=actor,
+        reason=_("Review cancelled: %(reason)s") % {"reason": review.cancelled_reason},
+    )
+    for membership in active_memberships(wijk=review.wijk):
+        notifications.send_cancelled(review=review, member=membership.member)
+    return review
+
+
+@transaction.atomic
+def review_cancel_open(*, actor: User, subject: models.Model, reason: str) -> Review | None:
+    """Cancel the subject's open review, if it has one; its app calls this when it is withdrawn."""
+    review = (
+        Review.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=subject.pk,
+            status=ReviewStatus.OPEN,
+        )
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if review is None:
+        return None
+    return review_cancel(actor=actor, review=review, reason=reason)
 
 
 def review_reminders_send(*, days: int = DEFAULT_REMINDER_DAYS) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,21 @@ def _review(request, pk: int) -> Review:
         return selectors.review_get(pk=pk)
     except Review.DoesNotExist as error:
         raise Http404 from error
+
+
+def _refuse_when_ended(request, review: Review) -> HttpResponse | None:
+    """A review that ended takes no more declarations, reviews or advice: say why on its page."""
+    if review.is_open:
+        return None
+    if review.is_cancelled:
+        text = _(
+            "The submission has been withdrawn and the panel's review is cancelled: "
+            "reviews and advice can no longer be given."
+        )
+    else:
+        text = _("The panel's review has ended; reviews can no longer be changed.")
+    messages.error(request, text)
+    return redirect("review:detail", pk=review.pk)
 
 
 @object_permission_required("review.view_dashboard", _no_object)
@@ -81,9 +96,13 @@ def detail(request, obj: Review):
     )
 
 
-@object_permission_required("review.declare", _review)
+@object_permission_required("review.view_review", _review)
 def declare(request, obj: Review):
     """A member's declaration of a conflict of interest: the first step of their review."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
+    if not request.user.has_perm("review.declare", obj):
+        raise PermissionDenied
     own = selectors.member_review_of(review=obj, user=request.user)
     initial = {}
     if own is not None:
@@ -115,6 +134,8 @@ def declare(request, obj: Review):
 @object_permission_required("review.view_review", _review)
 def member_review(request, obj: Review):
     """A member's scores, advice and reasoning; can be revised until the advice is written."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
     if not request.user.has_perm("review.submit_member_review", obj):
         if request.user.has_perm("review.declare", obj):
             return redirect("review:declare", pk=obj.pk)
@@ -148,9 +169,13 @@ def member_review(request, obj: Review):
     )
 
 
-@object_permission_required("review.write_advice", _review)
+@object_permission_required("review.view_review", _review)
 def write_advice(request, obj: Review):
     """The chair writes the panel's advice with the aggregated scores in view."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
+    if not request.user.has_perm("review.write_advice", obj):
+        raise PermissionDenied
     quorum = selectors.review_quorum(review=obj)
     form = AdviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -205,6 +230,7 @@ STATUS_FILTERS = [
     ("overdue", _("Overdue")),
     (ReviewStatus.ADVISED, ReviewStatus.ADVISED.label),
     (ReviewStatus.WITHOUT_ADVICE, ReviewStatus.WITHOUT_ADVICE.label),
+    (ReviewStatus.CANCELLED, ReviewStatus.CANCELLED.label),
 ]
 
 

@@ -131,3 +131,19 @@ def test_proposal_page_for_residents_only(client, resident, other_resident, prop
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Jeu de boules" in page and "Ingediend" in page
+
+
+def test_a_project_in_review_cannot_be_withdrawn_or_rejected_so_no_review_is_left_open(
+    resident, staff, proposal_round
+):
+    """Withdrawal is only possible before the panel is asked, a decision only after it."""
+    project = _propose(resident, proposal_round)
+    project = services.project_transition(actor=staff, project=project, action="send_to_review")
+
+    for actor, action in ((resident, "withdraw"), (staff, "mark_ineligible")):
+        with pytest.raises(TransitionNotAllowed):
+            services.project_transition(actor=actor, project=project, action=action, reason="x")
+
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.IN_REVIEW
+    assert review_for(subject=project).status == ReviewStatus.OPEN

@@ -135,9 +135,13 @@ def test_the_chair_reaches_the_advice_form_only_while_the_review_is_open(review,
     _submit(people.chair, review)
     _advise(people.chair, review)
 
-    response = login(people.chair).get(reverse("review:advice", kwargs={"pk": review.pk}))
+    response = login(people.chair).get(
+        reverse("review:advice", kwargs={"pk": review.pk}), follow=True
+    )
 
-    assert response.status_code == 403
+    # Not the form: back to the review, with the reason in Dutch.
+    assert response.redirect_chain == [(reverse("review:detail", kwargs={"pk": review.pk}), 302)]
+    assert "beoordelingen kunnen niet meer worden gewijzigd" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -238,3 +238,21 @@ def test_a_partial_grant_and_its_advance(draft, applicant, staff):
     assert application.status == Status.PARTLY_GRANTED
     application = services.application_pay_advance(actor=staff, application=application)
     assert application.advance_amount == Decimal("200.00")
+
+
+def test_a_scheme_that_stops_requiring_advice_does_not_leave_the_panel_reviewing(
+    draft, applicant, staff
+):
+    """Deciding would leave the panel's open review behind (queue, reminders): refused."""
+    application = bring_to(draft, Status.IN_REVIEW, staff=staff, applicant=applicant)
+    scheme = application.scheme
+    scheme.advice_required = False
+    scheme.save()
+
+    with pytest.raises(ValidationError, match="wijkpanel"):
+        services.application_decide(
+            actor=staff, application=application, action="reject", amount=None, grounds="Nee."
+        )
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
+    assert review_for(subject=application).status == ReviewStatus.OPEN

@@ -68,7 +68,12 @@ def application_decide(
         raise PermissionDenied(_("Only council staff can decide on applications."))
     scheme = Scheme.objects.select_for_update().get(pk=application.scheme_id)
     application = _lock(application)
-    if application.status == Status.IN_REVIEW and scheme.advice_required:
+    review = advice_of(application=application)
+    # Also when the scheme stopped requiring advice after the panel was asked: a decision
+    # now would leave the panel's review open (in their queue, with reminders).
+    if application.status == Status.IN_REVIEW and (
+        scheme.advice_required or (review is not None and review.is_open)
+    ):
         raise ValidationError(
             _("The wijkpanel has not advised yet. Wait for the advice, or proceed without it.")
         )
@@ -92,7 +97,6 @@ def application_decide(
             ]
     else:
         amount = ZERO
-    review = advice_of(application=application)
     if _deviates(review, action) and not deviation_reasons.strip():
         errors["deviation_reasons"] = [
             _("This decision deviates from the wijkpanel's advice; state why.")
