@@ -82,7 +82,9 @@ class ArticleBlock(blocks.StreamBlock):
 
 def validate_site_link(value: str) -> None:
     """A link editors type must stay on this site or use https."""
-    if value and not (value.startswith("/") or value.startswith("https://")):
+    # "//host" and "/\host" start with a slash, yet browsers take them to another site.
+    on_site = value.startswith("/") and not value.startswith(("//", "/\\"))
+    if value and not (on_site or value.startswith("https://")):
         raise ValidationError(
             _("Enter an address on this site starting with / or a full https:// address.")
         )

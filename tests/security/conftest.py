@@ -95,6 +95,10 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         w.hidden = InitiativeFactory(
             wijk=wijk, status=InitiativeStatus.PUBLISHED, hidden=True, hidden_reason="Spam."
         )
+        w.withdrawn_initiative = InitiativeFactory(wijk=wijk, status=InitiativeStatus.WITHDRAWN)
+        w.rejected = InitiativeFactory(
+            wijk=wijk, status=InitiativeStatus.REJECTED, decision_reason="Niet haalbaar."
+        )
         # The same in wijk B: the panel of A has no business there.
         w.in_review_b = InitiativeFactory(wijk=other_wijk, status=InitiativeStatus.SUBMITTED)
         initiative_services.initiative_transition(
@@ -159,6 +163,9 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         )
         w.voting_round_b = RoundFactory(wijk=other_wijk, phase="voting")
         ProjectFactory(round=w.voting_round_b, title="Jeu-de-boulesbaan")
+        # A rehearsal loaded from a .pb file: for staff only.
+        w.rehearsal = RoundFactory(wijk=wijk, phase="voting", is_rehearsal=True)
+        w.rehearsal_project = ProjectFactory(round=w.rehearsal)
         w.results_round = RoundFactory(wijk=wijk, phase="results")
         ProjectFactory(round=w.results_round, title="Fietsenstalling")
         budget_services.round_count(actor=staff, budget_round=w.results_round)

@@ -426,9 +426,17 @@ def test_payloads_in_every_text_field_come_out_escaped(
         " javascript:alert(1)",
         "data:text/html,<script>alert(1)</script>",
         "http://example.org/",
+        "//evil.example/",
+        "/\\evil.example/",
     ],
 )
 def test_links_editors_type_cannot_run_script(link):
     """Decision and event pages link only to this site or https (validate_site_link)."""
     with pytest.raises(ValidationError):
         validate_site_link(link)
+
+
+@pytest.mark.parametrize("link", ["/initiatieven/12/", "https://www.brunssum.nl/", ""])
+def test_links_to_this_site_or_https_are_accepted(link):
+    """What editors should be able to type still passes."""
+    validate_site_link(link)

@@ -120,6 +120,9 @@ EXPECTED: dict[str, list[Case]] = {
         Case(lambda w: {"pk": w.public.pk}, PUBLIC),
         Case(lambda w: {"pk": w.in_review.pk}, "L F F 200 200 200"),
         Case(lambda w: {"pk": w.in_review_b.pk}, STAFF_ONLY),
+        # Withdrawn: initiators and staff; rejected: everyone, with the reasoning.
+        Case(lambda w: {"pk": w.withdrawn_initiative.pk}, STAFF_ONLY),
+        Case(lambda w: {"pk": w.rejected.pk}, PUBLIC),
         # Hidden by moderation: gone for everyone but its initiators and staff.
         Case(lambda w: {"pk": w.hidden.pk}, STAFF_ONLY),
     ],
@@ -241,7 +244,11 @@ EXPECTED: dict[str, list[Case]] = {
     "subsidies:staff_letter_reissue": [Case(lambda w: {"pk": w.application.pk}, STAFF_ONLY)],
     # --- budget (wijkbudget) ----------------------------------------------------------------
     "budget:round_list": [Case(none, PUBLIC)],
-    "budget:round_detail": [Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC)],
+    # Rehearsal rounds (imported .pb files) are for staff; public pages refuse outright.
+    "budget:round_detail": [
+        Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.rehearsal.pk}, "F F F F F 200"),
+    ],
     # Residents of the wijk propose during the proposals phase.
     "budget:project_propose": [
         Case(lambda w: {"pk": w.proposals_round.pk}, "L 200 F 200 200 F"),
@@ -252,11 +259,15 @@ EXPECTED: dict[str, list[Case]] = {
     "budget:ballot": [
         Case(lambda w: {"pk": w.voting_round.pk}, "200 200 F 200 200 F"),
         Case(lambda w: {"pk": w.voting_round_b.pk}, "L F 200 F F F"),
+        Case(lambda w: {"pk": w.rehearsal.pk}, "F F F F F F"),
         Case(lambda w: {"pk": w.results_round.pk}, "L F F F F F"),
     ],
     "budget:ballot_thanks": [Case(lambda w: {"pk": w.voting_round.pk}, _all("R"))],
     "budget:code_enter": [Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC)],
-    "budget:receipt": [Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC)],
+    "budget:receipt": [
+        Case(lambda w: {"pk": w.voting_round.pk}, PUBLIC),
+        Case(lambda w: {"pk": w.rehearsal.pk}, "F F F F F 200"),
+    ],
     # Results are public once published; before that only staff, who find none yet.
     "budget:result": [
         Case(lambda w: {"pk": w.results_round.pk}, PUBLIC),
@@ -274,6 +285,7 @@ EXPECTED: dict[str, list[Case]] = {
         Case(lambda w: {"pk": w.project.pk}, PUBLIC),
         Case(lambda w: {"pk": w.proposal.pk}, PUBLIC),
         Case(lambda w: {"pk": w.withdrawn.pk}, "F F F F F 200"),
+        Case(lambda w: {"pk": w.rehearsal_project.pk}, "F F F F F 200"),
     ],
     # Only the proposer withdraws; everyone else is sent back with a message.
     "budget:project_withdraw": [Case(lambda w: {"pk": w.proposal.pk}, _all("R"), post=_all("R"))],
