@@ -59,6 +59,7 @@ MESSAGES = [
     gettext_noop(
         'The password reset link was invalid, possibly because it has already been used.  Please request a <a href="%(passwd_reset_url)s">new password reset</a>.'
     ),
+    gettext_noop("The email address and/or password you specified are not correct."),
     gettext_noop("The username and/or password you specified are not correct."),
     gettext_noop("This mail can be safely ignored if you did not initiate this action."),
     gettext_noop(

@@ -417,3 +417,15 @@ def test_the_ballot_can_be_used_by_keyboard_with_the_focus_visible(axe_available
     keyboard.tab_to(page.locator("button[name=step][value=review]"))
 
     assert page.locator(".budget-cards").evaluate("el => getComputedStyle(el).display") == "grid"
+
+
+def test_form_errors_are_in_the_language_of_the_page(new_page):
+    """WCAG 3.1.2: no English sentence on a Dutch page (Django's and allauth's own messages)."""
+    page = new_page()
+    sign_up_invalid(page, {})
+    assert "Dit wachtwoord is te kort. Het moet minstens 8 tekens lang zijn." in page.inner_text(
+        "main"
+    )
+
+    login_wrong_password(page, {})
+    assert "Het e-mailadres en/of het wachtwoord kloppen niet." in page.inner_text("main")
