@@ -366,16 +366,6 @@ def log_in(page, site: LiveSite, user_email: str, password: str = DEMO_PASSWORD)
     site.sessions[user_email] = page.context.cookies()
 
 
-def log_out(page, site: LiveSite) -> None:
-    """Log out with the button in the header."""
-    ended = {c["value"] for c in page.context.cookies() if c["name"] == "sessionid"}
-    with page.expect_navigation():
-        page.locator("form[action='/accounts/logout/'] button").click()
-    for user_email, cookies in list(site.sessions.items()):
-        if any(c["name"] == "sessionid" and c["value"] in ended for c in cookies):
-            del site.sessions[user_email]
-
-
 def link_in_mail(message: EmailMessage, pattern: str) -> str:
     """The first link in a mail's text whose path matches `pattern` (a regex)."""
     body = message.get_body(preferencelist=("plain", "html"))
@@ -390,7 +380,7 @@ def link_in_mail(message: EmailMessage, pattern: str) -> str:
 
 
 class Keyboard:
-    """Fill in and submit forms with the keyboard alone (Tab, Space, arrows, Enter).
+    """Fill in and submit forms with the keyboard alone (Tab, Space, arrow keys, Enter).
 
     Each step tabs from wherever the focus is to the wanted control, so it also proves
     the control can be reached by keyboard, and checks that the focus is visible there.
@@ -451,21 +441,6 @@ class Keyboard:
         if not radio.is_checked():
             self.page.keyboard.press("Space")
         assert radio.is_checked()
-
-    def select(self, locator, label: str) -> None:
-        """Tab to a <select> and move with the arrow keys to the option `label`."""
-        self.tab_to(locator)
-        select = locator.first
-        target = select.evaluate(
-            "(el, label) => [...el.options].findIndex(o => o.label.trim() === label)", label
-        )
-        if target < 0:
-            raise AssertionError(f"No option {label!r} in {select}")
-        current = select.evaluate("el => el.selectedIndex")
-        key = "ArrowDown" if target > current else "ArrowUp"
-        for _press in range(abs(target - current)):
-            self.page.keyboard.press(key)
-        assert select.evaluate("el => el.selectedIndex") == target
 
     def press(self, locator, key: str = "Enter") -> None:
         """Tab to a button or link and activate it with Enter; waits for the next page."""
