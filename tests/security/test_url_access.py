@@ -21,6 +21,7 @@ database does not change. POST-only views (405 on GET) give their POST row expli
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -441,3 +442,23 @@ def test_entry_points_of_excluded_parts_answer_each_role(role, people, clients):
         if got != expected:
             wrong.append(f"GET {path}: expected {expected}, got {got}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_unknown_objects_are_not_found(world, clients):
+    """Staff asking for an object that does not exist get 404 from every URL, not an error."""
+    client = clients["staff"]
+    wrong = []
+    for name, cases in EXPECTED.items():
+        kwargs = cases[0].kwargs(world)
+        if "pk" not in kwargs:
+            continue
+        kwargs["pk"] = uuid.uuid4() if isinstance(kwargs["pk"], uuid.UUID) else 999999
+        url = reverse(name, kwargs=kwargs)
+        before = db_fingerprint()
+        post_only = _row(cases[0].get)["staff"] == "M"
+        response = client.post(url, {}) if post_only else client.get(url)
+        if response.status_code != 404:
+            wrong.append(f"{name} {url}: {response.status_code}")
+        if db_fingerprint() != before:
+            wrong.append(f"{name} {url} changed the database")
+    assert not wrong, "\n".join(wrong)
