@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,9 @@ from core.services import save_audited
 
 # "Voting closes tomorrow" goes out once voting has less than this left.
 CLOSES_AHEAD = datetime.timedelta(hours=24)
+# The first key of the advisory lock that serialises the runs telling one round (any
+# constant unique among the site's advisory locks; the round's pk is the second key).
+NOTIFIER_LOCK_CLASS = 4711
 
 
 @dataclass
@@ -33,11 +36,24 @@ class NoticeCount:
     closes_sent: int = 0
 
 
+def _notifier_lock(*, round_pk: int) -> None:
+    """Serialise the runs that tell one round's residents, without locking the round's row.
+
+    A row lock would be held for the whole fan-out (minutes in a large wijk) and every
+    ballot takes a share lock on its round, so voting would stall. On PostgreSQL a
+    transaction-scoped advisory lock makes a parallel run wait and then find the timestamp
+    set; SQLite has one writer at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NOTIFIER_LOCK_CLASS, round_pk])
+
+
 @transaction.atomic
 def _round_tell(*, round_pk: int, which: str, now: datetime.datetime) -> int | None:
     """Send one round's message and record it, in one transaction; None when already done."""
-    # The row lock makes a parallel run wait and then find the timestamp set.
-    budget_round = Round.objects.select_for_update().select_related("wijk").get(pk=round_pk)
+    _notifier_lock(round_pk=round_pk)
+    budget_round = Round.objects.select_related("wijk").get(pk=round_pk)
     field = f"voting_{which}_notified_at"
     # Voting may have ended (or moved) since the list was made: then nothing is sent.
     if getattr(budget_round, field) is not None or not (
@@ -52,6 +68,9 @@ def _round_tell(*, round_pk: int, which: str, now: datetime.datetime) -> int | N
         reason = _("Residents who have not voted told that voting closes (%(n)d messages)") % {
             "n": sent
         }
+    # Only now the row lock, held until the commit right after: a staff member's change
+    # to the round during the fan-out is kept, and ballots wait milliseconds at most.
+    budget_round = Round.objects.select_for_update().get(pk=round_pk)
     setattr(budget_round, field, now)
     save_audited(budget_round, actor=None, reason=reason)
     return sent

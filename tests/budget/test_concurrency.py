@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection
 
 from budget import services
 from budget.models import Ballot, Participation
+from core.models import Notification, NotificationKind
 from tests.factories import VerifiedProfileFactory, WijkFactory, WijkPostcodeFactory
 from tests.factories.budget import ProjectFactory, RoundFactory
 
@@ -47,3 +49,96 @@ def test_fifty_parallel_submissions_leave_exactly_one_ballot():
     assert Participation.objects.filter(round=budget_round).count() == 1
     stored = Ballot.objects.get(round=budget_round).choices
     assert stored in [{str(pk): 1 for pk in choices} for choices in submissions]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_residents_vote_while_the_voting_opens_messages_go_out(monkeypatch):
+    """Telling a large wijk takes a while; meanwhile ballots must not wait for the round."""
+    wijk = WijkFactory(slug="notify-lock")
+    WijkPostcodeFactory(wijk=wijk, code="6441")
+    voter = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    budget_round = RoundFactory(wijk=wijk, max_choices=1)
+    project = ProjectFactory(round=budget_round)
+    sending, release = threading.Event(), threading.Event()
+
+    def slow_fan_out(*, budget_round):
+        sending.set()
+        release.wait(timeout=20)
+        return 0
+
+    monkeypatch.setattr(services.notices.notifications, "send_voting_opens", slow_fan_out)
+    errors: list[BaseException] = []
+
+    def run(target):
+        try:
+            target()
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    notifier = threading.Thread(target=run, args=(services.round_notices_send,))
+    voting = threading.Thread(
+        target=run,
+        args=(
+            lambda: services.ballot_cast(
+                actor=voter, budget_round=budget_round, choices={project.pk: 1}
+            ),
+        ),
+    )
+    notifier.start()
+    try:
+        assert sending.wait(timeout=20)
+        voting.start()
+        voting.join(timeout=5)
+        cast_while_sending = not voting.is_alive()
+    finally:
+        release.set()
+        notifier.join()
+        voting.join()
+
+    assert errors == []
+    assert cast_while_sending, "the ballot waited for the whole fan-out of messages"
+    budget_round.refresh_from_db()
+    assert budget_round.voting_opens_notified_at is not None
+    assert Participation.objects.filter(round=budget_round, user=voter).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_parallel_notify_runs_tell_each_resident_once(monkeypatch):
+    wijk = WijkFactory(slug="notify-twice")
+    WijkPostcodeFactory(wijk=wijk, code="6441")
+    resident = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    RoundFactory(wijk=wijk)
+    real_send = services.notices.notifications.send_voting_opens
+
+    def slow_send(*, budget_round):
+        sent = real_send(budget_round=budget_round)
+        time.sleep(0.5)  # the other run is listing the same round meanwhile
+        return sent
+
+    monkeypatch.setattr(services.notices.notifications, "send_voting_opens", slow_send)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            services.round_notices_send()
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert (
+        Notification.objects.filter(user=resident, kind=NotificationKind.VOTING_OPENS).count() == 1
+    )
