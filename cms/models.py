@@ -73,19 +73,22 @@ def _latest(wijk: Wijk | None) -> dict:
         page.content_type_id: page
         for page in Page.objects.live().filter(content_type__in=types.values())
     }
+    private = Page.objects.private_q()  # once for the three listings
     return {
         "news_index": indexes.get(types[NewsIndexPage].pk),
         "decision_index": indexes.get(types[DecisionIndexPage].pk),
         "event_index": indexes.get(types[EventIndexPage].pk),
         "wijk_query": f"?wijk={wijk.slug}" if wijk else "",
-        "latest_news": NewsPage.objects.listed()
+        "latest_news": NewsPage.objects.listed(private=private)
         .for_wijk(wijk)
         .with_card_images()
         .order_by("-date", "-first_published_at")[:HOME_LISTING_SIZE],
-        "latest_decisions": DecisionPage.objects.listed()
+        "latest_decisions": DecisionPage.objects.listed(private=private)
         .for_wijk(wijk)
         .order_by("-decided_on", "-first_published_at")[:HOME_LISTING_SIZE],
-        "upcoming_events": EventPage.objects.listed().for_wijk(wijk).upcoming()[:HOME_LISTING_SIZE],
+        "upcoming_events": EventPage.objects.listed(private=private)
+        .for_wijk(wijk)
+        .upcoming()[:HOME_LISTING_SIZE],
         "seeking_help": initiatives_seeking_help(wijk=wijk, limit=HOME_LISTING_SIZE),
         "open_rounds": rounds_open(wijk=wijk),
     }

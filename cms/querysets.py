@@ -16,9 +16,15 @@ CARD_IMAGE = "fill-480x270"
 class ListedPageQuerySet(PageQuerySet):
     """Queries for the listings of news, decisions and events."""
 
-    def listed(self):
-        """Live pages anyone may see, with their wijken loaded for the cards."""
-        return self.live().public().prefetch_related("wijken")
+    def listed(self, *, private: models.Q | None = None):
+        """Live pages anyone may see, with their wijken loaded for the cards.
+
+        Finding the private sections costs a query each time; a request that lists several
+        kinds of pages passes them in, as `private=Page.objects.private_q()`.
+        """
+        live = self.live()
+        visible = live.public() if private is None else live.exclude(private)
+        return visible.prefetch_related("wijken")
 
     def for_wijk(self, wijk: Wijk | None):
         """The pages about `wijk` (all pages when no wijk is given)."""

@@ -35,9 +35,16 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
 
 def wijk_feed_items(*, wijk: Wijk, limit: int = FEED_SIZE) -> list[tuple[datetime.datetime, Page]]:
     """The newest published news and decisions about `wijk`, newest first, with their date."""
-    news = NewsPage.objects.listed().for_wijk(wijk).order_by("-date", "-first_published_at")
+    private = Page.objects.private_q()  # once for both listings
+    news = (
+        NewsPage.objects.listed(private=private)
+        .for_wijk(wijk)
+        .order_by("-date", "-first_published_at")
+    )
     decisions = (
-        DecisionPage.objects.listed().for_wijk(wijk).order_by("-decided_on", "-first_published_at")
+        DecisionPage.objects.listed(private=private)
+        .for_wijk(wijk)
+        .order_by("-decided_on", "-first_published_at")
     )
     items = [(_as_datetime(page.date), page) for page in news[:limit]]
     items += [(_as_datetime(page.decided_on), page) for page in decisions[:limit]]

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from initiatives.models import InitiativeStatus
 from tests.factories.cms import (
@@ -121,3 +122,18 @@ def test_a_wijk_page_shows_its_initiatives_that_ask_for_help(client, wijk_page, 
     assert "Nog een concept" not in content
     assert "Klaar zonder hulp" not in content
     assert "Beijum zoekt handen" not in content
+
+
+def test_pages_in_a_private_section_stay_off_the_home_page_wijk_page_and_feed(
+    client, wijk_page, wijk
+):
+    NewsPageFactory(title="Openbaar bericht", wijken=[wijk])
+    secret = NewsPageFactory(title="Alleen voor medewerkers", wijken=[wijk])
+    PageViewRestriction.objects.create(
+        page=secret, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+    )
+
+    for path in ("/", "/brunssum-noord/", "/wijken/brunssum-noord/feed/"):
+        content = client.get(path).content.decode()
+        assert "Openbaar bericht" in content, path
+        assert "Alleen voor medewerkers" not in content, path
