@@ -206,6 +206,10 @@ WAGTAILADMIN_BASE_URL = env.SITE_URL
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_I18N_ENABLED = False
+# Documents are always served through Wagtail's view, which checks the collection's view
+# restriction (PDFs of unpublished decision pages are for council staff only); never a
+# direct or redirected media URL. /media/documents/ must not be served by the web server.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 
@@ -260,6 +264,9 @@ WIJKPLEIN_RETENTION_DAYS = {
     "letter_codes": 90,
     # Notifications shown under "Meldingen" (the e-mails themselves were sent long ago).
     "notifications": 365,
+    # E-mails in the database task queue once sent (or given up): each row holds the
+    # address and the whole message, e.g. a ballot receipt code or a password-reset link.
+    "sent_emails": 7,
     # Sign-ups whose e-mail address was never confirmed.
     "unverified_accounts": 30,
     # Co-initiator invitations that expired without being accepted (they hold an e-mail).
