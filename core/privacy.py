@@ -28,9 +28,11 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, ProtectedError, Q
+from django.db.models import Exists, OuterRef, ProtectedError, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from core.models import (
     ERASED_EMAIL_DOMAIN,
@@ -43,6 +45,7 @@ from core.models import (
     User,
 )
 from core.rules import is_council_staff
+from core.tasks import send_email
 
 # --- The registry ---------------------------------------------------------------------
 
@@ -204,8 +207,22 @@ def can_erase_own_account(user: User) -> bool:
     )
 
 
+def _outbox_emails() -> QuerySet[DBTaskResult]:
+    """The e-mail rows of the database task queue: each holds its address and whole message."""
+    return DBTaskResult.objects.filter(task_path=send_email.module_path)
+
+
 def _core_erase(*, user: User) -> None:
     reason = _("Account deleted at the resident's request")
+    # Queued and sent e-mails to the person (a ballot receipt, a password-reset link) keep
+    # the address next to the message; one the worker is sending right now is left alone.
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    _outbox_emails().filter(args_kwargs__kwargs__to__0__in=addresses).exclude(
+        status=TaskResultStatus.RUNNING
+    ).delete()
     Notification.objects.filter(user=user).delete()  # not audited: plain messages
     for muted in MutedNotification.objects.filter(user=user):
         delete_anonymised(muted, reason=reason)
@@ -301,6 +318,18 @@ def _core_retention(*, now: datetime.datetime, dry_run: bool) -> list[str]:
     if not dry_run:
         old.delete()  # not audited: plain messages
     lines.append(f"notifications: {count} deleted")
+
+    # The outbox rows of sent e-mails hold the address and the whole message (a ballot
+    # receipt code next to the voter's address, a password-reset link): kept briefly,
+    # for questions about delivery. Unsent ones stay for the worker.
+    cutoff = retention_cutoff("sent_emails", now=now)
+    sent = _outbox_emails().filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    )
+    count = sent.count()
+    if not dry_run:
+        sent.delete()
+    lines.append(f"sent e-mails: {count} deleted from the outbox")
 
     # Sign-ups that never confirmed their e-mail address: nothing else can hang on them.
     cutoff = retention_cutoff("unverified_accounts", now=now)

@@ -11,14 +11,18 @@ from pathlib import Path
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from budget import services as budget_services
 from budget.models import Ballot, Participation
 from core import notifications
+from core.mail import queue_email
 from core.models import (
     MutedNotification,
     Notification,
@@ -400,6 +404,7 @@ def test_password_guessing_on_the_delete_page_is_limited(client, person):
 def old_and_new(wijk, person, neighbour, staff, settings):
     """Data just past and just within each retention period."""
     settings.WIJKPLEIN_RETENTION_DAYS = {
+        **settings.WIJKPLEIN_RETENTION_DAYS,
         "voter_registry": 90,
         "letter_codes": 90,
         "notifications": 365,
@@ -560,3 +565,52 @@ def test_export_sections_come_from_every_app(person):
     data = user_data_export(user=person)
 
     assert {"initiatives", "review", "subsidies", "budget"} <= set(data)
+
+
+# --- The e-mail outbox (database task queue) --------------------------------------------
+
+DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _outbox_to(address: str):
+    return DBTaskResult.objects.filter(args_kwargs__kwargs__to__0=address)
+
+
+def test_retention_clears_sent_emails_from_the_outbox(person, wijk, settings):
+    """The outbox row of a ballot receipt holds the voter's address next to the receipt code."""
+    settings.TASKS = DB_QUEUE
+    settings.WIJKPLEIN_RETENTION_DAYS = {**settings.WIJKPLEIN_RETENTION_DAYS, "sent_emails": 7}
+    budget_round = RoundFactory(wijk=wijk, phase="voting")
+    project = ProjectFactory(round=budget_round)
+    cast = budget_services.ballot_cast(
+        actor=person, budget_round=budget_round, choices={project.pk: 1}
+    )
+    receipt_row = _outbox_to(EMAIL).get()
+    assert cast.receipt in json.dumps(receipt_row.args_kwargs)
+    now = timezone.now()
+    receipt_row.status = TaskResultStatus.SUCCESSFUL
+    receipt_row.finished_at = now - datetime.timedelta(days=8)
+    receipt_row.save()
+    queue_email(EmailMessage(subject="Recent", body="x", to=[OTHER_EMAIL]))
+    _outbox_to(OTHER_EMAIL).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=now - datetime.timedelta(days=6)
+    )
+    queue_email(EmailMessage(subject="Not sent yet", body="x", to=["wacht@example.org"]))
+
+    lines = retention_run()
+
+    assert not _outbox_to(EMAIL).exists()
+    assert _outbox_to(OTHER_EMAIL).exists()
+    assert _outbox_to("wacht@example.org").exists()  # the worker still has to send it
+    assert "core: sent e-mails: 1 deleted from the outbox" in lines
+
+
+def test_deletion_clears_the_persons_emails_from_the_outbox(client, person, neighbour, settings):
+    settings.TASKS = DB_QUEUE
+    queue_email(EmailMessage(subject="Uw stem", body="Ontvangstcode", to=[EMAIL]))
+    queue_email(EmailMessage(subject="Buur", body="x", to=[OTHER_EMAIL]))
+
+    account_erase(actor=person, user=person)
+
+    assert not _outbox_to(EMAIL).exists()
+    assert _outbox_to(OTHER_EMAIL).exists()
