@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -16,6 +17,7 @@ from wagtail.models import Collection
 from cms import services
 from cms.models import DecisionPage
 from core.events import decision_taken
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +84,20 @@ def test_publishing_makes_the_pdf_public_and_unpublishing_hides_it_again(draft, 
     draft.unpublish()
 
     assert _is_login_redirect(_get(client, draft))
+
+
+def test_approval_in_the_editors_workflow_makes_the_pdf_public(draft, staff, client):
+    """Not only the publish button: the approver's approval publishes too."""
+    approver = UserFactory(email="eindredacteur@example.org")
+    approver.groups.add(Group.objects.get(name="Redactie-goedkeurders"))
+    workflow_state = draft.get_workflow().start(draft, staff)
+    task_state = workflow_state.current_task_state
+
+    task_state.task.specific.on_action(task_state, approver, "approve")
+
+    draft.refresh_from_db()
+    assert draft.live
+    assert _get(client, draft).status_code == 200
 
 
 def test_a_document_chosen_from_elsewhere_does_not_move(draft, client):
