@@ -310,7 +310,7 @@ def load_demo() -> list[DemoAccount]:
     if not home.intro:
         home.intro = (
             "<p>Op Wijkplein bepalen bewoners mee wat er in hun wijk gebeurt: draag een "
-            "initiatief aan, steun je buren en stem over het wijkbudget.</p>"
+            "initiatief aan, steun uw buren en stem over het wijkbudget.</p>"
         )
         home.save_revision().publish()
     accounts: list[DemoAccount] = []
