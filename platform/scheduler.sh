@@ -8,5 +8,7 @@ while true; do
     python manage.py review_reminders           # wijkpanel reminders, each sent once
     python manage.py budget_notify              # wijkbudget: voting opens / closes tomorrow, once
     python manage.py privacy_retention          # personal data past its retention period (AVG)
+    # Sent e-mails' task rows hold their bodies (receipt codes, names): keep them two days.
+    python manage.py prune_db_task_results --min-age-days 2
     sleep "${SCHEDULER_INTERVAL_SECONDS:-900}"
 done
