@@ -11,7 +11,8 @@ from django.db import connection
 from budget import services
 from budget.models import Ballot, Participation
 from core.models import Notification, NotificationKind
-from tests.factories import VerifiedProfileFactory, WijkFactory, WijkPostcodeFactory
+from core.services import parse_address_lines
+from tests.factories import VerifiedProfileFactory, WijkFactory, WijkPostcodeFactory, make_staff
 from tests.factories.budget import ProjectFactory, RoundFactory
 
 THREADS = 50
@@ -142,3 +143,44 @@ def test_two_parallel_notify_runs_tell_each_resident_once(monkeypatch):
     assert (
         Notification.objects.filter(user=resident, kind=NotificationKind.VOTING_OPENS).count() == 1
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_submissions_with_one_letter_code_leave_one_ballot_and_one_participation():
+    wijk = WijkFactory(slug="parallel-code")
+    WijkPostcodeFactory(wijk=wijk, code="6441")
+    budget_round = RoundFactory(wijk=wijk, max_choices=1, allow_letter_codes=True)
+    projects = [ProjectFactory(round=budget_round) for _ in range(5)]
+    addresses = parse_address_lines(text="Akerstraat 12, 6441 AB", wijk=wijk)
+    _batch, letters = services.voting_code_batch_create(
+        actor=make_staff(email="codes@example.org"), budget_round=budget_round, addresses=addresses
+    )
+    code = services.voting_code_check(budget_round=budget_round, code=letters[0][1])
+    submissions = [{projects[i % len(projects)].pk: 1} for i in range(20)]
+    barrier = threading.Barrier(len(submissions))
+    errors: list[BaseException] = []
+    changed: list[bool] = []
+
+    def cast(choices):
+        try:
+            barrier.wait()
+            result = services.ballot_cast_with_code(
+                code=code, budget_round=budget_round, choices=choices
+            )
+            changed.append(result.changed)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cast, args=(choices,)) for choices in submissions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Ballot.objects.filter(round=budget_round).count() == 1
+    assert Participation.objects.filter(round=budget_round, code=code).count() == 1
+    assert sorted(changed) == [False] + [True] * (len(submissions) - 1)  # one first vote
