@@ -61,14 +61,17 @@ def _send(
         full = {**context, "site_url": settings.SITE_URL, "subject": subject}
         body = render_to_string(f"initiatives/email/{template}.txt", full).strip()
         html = render_to_string("initiatives/email/message.html", {**full, "body": body})
-    users = {user.email: user for user in User.objects.filter(email__in=addresses, is_active=True)}
+    users = {user.email: user for user in User.objects.filter(email__in=addresses)}
     for address in addresses:
+        user = users.get(address)
+        if user is not None and not user.is_active:
+            # A deleted (or blocked) account: its supports and roles stay, its mail stops.
+            # Only addresses without an account (an invitation) get mail outside notify.
+            continue
         message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
         message.attach_alternative(html, "text/html")
-        if kind and address in users:
-            notify_message(
-                user=users[address], kind=kind, message=message, link=context.get("link", "")
-            )
+        if kind and user is not None:
+            notify_message(user=user, kind=kind, message=message, link=context.get("link", ""))
         else:
             queue_email(message)
 
