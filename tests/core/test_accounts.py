@@ -117,9 +117,7 @@ def test_login_with_email_and_password(client, resident):
 def test_login_with_a_wrong_password_shows_a_dutch_message(client, resident):
     response = client.post(reverse("account_login"), {"login": resident.email, "password": "fout"})
     assert response.status_code == 200
-    assert "Het e-mailadres en/of het wachtwoord kloppen niet." in (
-        response.content.decode()
-    )
+    assert "Het e-mailadres en/of het wachtwoord kloppen niet." in (response.content.decode())
 
 
 def test_failed_logins_are_rate_limited(client, resident):
