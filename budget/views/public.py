@@ -232,6 +232,10 @@ def ballot(request, pk: int):
             cast = services.ballot_cast_with_code(
                 code=code, budget_round=budget_round, choices=choices
             )
+            # Letter codes are used on shared computers (a library, a voting evening at the
+            # community centre): the next person must not see or change this ballot, so the
+            # browser forgets the code; changing the vote takes the letter again.
+            request.session.pop(SESSION_CODE, None)
         else:
             cast = services.ballot_cast(
                 actor=request.user, budget_round=budget_round, choices=choices

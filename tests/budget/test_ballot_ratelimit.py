@@ -111,10 +111,21 @@ def code_voter(client, staff, voting_round):
     return client
 
 
+def _code_entered_again(client, stored: dict) -> None:
+    """As if the code from the letter was typed in again (a vote makes the browser forget it)."""
+    session = client.session
+    session[public.SESSION_CODE] = stored
+    session.save()
+
+
 def test_submissions_with_a_letter_code_are_limited_per_code(code_voter, voting_round, projects):
+    # Per code, not per browser: someone who has the letter can type it in anywhere.
+    stored = code_voter.session[public.SESSION_CODE]
     for _ in range(public.BALLOT_SUBMISSIONS_PER_VOTER):
+        _code_entered_again(code_voter, stored)
         assert _confirm(code_voter, voting_round, projects["Speeltuin"]).status_code == 302
 
+    _code_entered_again(code_voter, stored)
     response = _confirm(code_voter, voting_round, projects["Moestuin"])
 
     assert response.status_code == 429

@@ -134,3 +134,21 @@ def test_paper_ballots_follow_the_ballot_rules_and_staff_only(
             actor=staff, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
         )
     assert not Ballot.objects.exists()
+
+
+def test_after_voting_with_a_code_the_browser_forgets_it(client, code_round, projects, letters):
+    """A shared computer (library, community centre): the next person must not see or
+    change the ballot of the one before; changing it takes the code from the letter again."""
+    client.post(reverse("budget:code_enter", args=[code_round.pk]), {"code": letters[1]})
+    url = reverse("budget:ballot", args=[code_round.pk])
+    choice = {"projects": [projects["Speeltuin"].pk], "step": "confirm"}
+    assert client.post(url, choice).status_code == 302
+
+    response = client.get(url)
+
+    assert [t.name for t in response.templates][0] == "budget/ballot_login.html"
+    assert (
+        client.post(url, {"projects": [projects["Bankjes"].pk], "step": "confirm"}).status_code
+        != 302
+    )
+    assert Ballot.objects.get().choices == {str(projects["Speeltuin"].pk): 1}
