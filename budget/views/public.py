@@ -25,6 +25,10 @@ from core.ratelimit import client_ip, is_limited
 from core.views import apply_errors
 
 CODE_ATTEMPTS = 5
+# Per address more: residents at a voting evening in the community centre share one
+# connection, each typing their own code. A code has 31^12 values, so this allows no
+# guessing worth the name.
+CODE_ATTEMPTS_PER_IP = 120
 CODE_WINDOW_SECONDS = 15 * 60
 # Casting a ballot: generous for a voter who changes their mind a few times, but a
 # script that keeps submitting is stopped. Per IP address it allows a whole voting
@@ -328,12 +332,23 @@ def code_enter(request, pk: int):
     form = VotingCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        limited = is_limited(
+        if request.session.session_key is None:
+            # Without a session of its own every first visitor would share one counter
+            # ("session:None"), and five residents would lock out everyone else.
+            request.session.create()
+        per_browser = is_limited(
             scope="voting-code",
-            keys=[f"ip:{client_ip(request)}", f"session:{request.session.session_key}"],
+            keys=[f"session:{request.session.session_key}"],
             limit=CODE_ATTEMPTS,
             window_seconds=CODE_WINDOW_SECONDS,
         )
+        per_ip = is_limited(
+            scope="voting-code-ip",
+            keys=[f"ip:{client_ip(request)}"],
+            limit=CODE_ATTEMPTS_PER_IP,
+            window_seconds=CODE_WINDOW_SECONDS,
+        )
+        limited = per_browser or per_ip
         if limited:
             form.is_valid()
             form.add_error(

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from budget import services
@@ -152,3 +153,11 @@ def test_after_voting_with_a_code_the_browser_forgets_it(client, code_round, pro
         != 302
     )
     assert Ballot.objects.get().choices == {str(projects["Speeltuin"].pk): 1}
+
+
+def test_a_voting_evening_on_one_connection_is_not_stopped_by_the_code_limit(code_round, letters):
+    """Residents at the community centre share one address; each types their code once."""
+    url = reverse("budget:code_enter", args=[code_round.pk])
+    for _resident in range(12):
+        response = Client().post(url, {"code": letters[0]}, REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 302
