@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.models import User
 from core.ratelimit import client_ip
 from tests.core.test_accounts import SIGNUP
+from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,12 @@ def test_behind_a_proxy_each_resident_has_their_own_address(rf, settings):
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's to forge
     assert client_ip(request) == "10.0.0.2"
+
+
+def test_residents_helped_at_one_desk_are_not_stopped_by_each_others_tries(client, wijk):
+    """The library or the municipal desk: one address, one resident after another."""
+    url = reverse("core:residency_code")
+    for n in range(8):
+        client.force_login(ProfileFactory(wijk=wijk, house_number=str(n + 1)).user)
+        response = client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 400  # a wrong code, said as such: not "too many tries"
