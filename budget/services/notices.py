@@ -39,10 +39,10 @@ class NoticeCount:
 def _notifier_lock(*, round_pk: int) -> None:
     """Serialise the runs that tell one round's residents, without locking the round's row.
 
-    A row lock would be held for the whole fan-out (minutes in a large wijk) and every
-    ballot takes a share lock on its round, so voting would stall. On PostgreSQL a
-    transaction-scoped advisory lock makes a parallel run wait and then find the timestamp
-    set; SQLite has one writer at a time anyway.
+    A row lock would be held for the whole fan-out (minutes in a large wijk) and every new
+    ballot's foreign key takes a key-share lock on that row, so voting would stall. On
+    PostgreSQL a transaction-scoped advisory lock makes a parallel run wait and then find the
+    timestamp set; SQLite has one writer at a time anyway.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget import selectors, tasks
+from budget.locks import round_config_lock_exclusive
 from budget.models import (
     Ballot,
     BallotStyle,
@@ -125,6 +126,7 @@ def _figures_json(figures) -> dict:
 @transaction.atomic
 def round_count(*, actor: User, budget_round: Round) -> Result:
     """Count the counted ballots with the round's rule, and with the others for comparison."""
+    round_config_lock_exclusive(round_pk=budget_round.pk)  # no ballot in flight is missed
     budget_round = Round.objects.select_for_update().get(pk=budget_round.pk)
     if not actor.has_perm("budget.count_round", budget_round):
         raise PermissionDenied(_("Staff count a round once voting has closed."))

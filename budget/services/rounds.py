@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.locks import round_config_lock_exclusive
 from budget.models import (
     Ballot,
     Project,
@@ -84,7 +85,8 @@ def round_update(*, actor: User, budget_round: Round, **fields) -> Round:
     unknown = set(fields) - ROUND_FIELDS
     if unknown:
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
-    # The lock on the round row waits for ballots being cast (they hold a share lock).
+    # Waits for ballots being cast (they hold the configuration lock shared).
+    round_config_lock_exclusive(round_pk=budget_round.pk)
     budget_round = Round.objects.select_for_update().get(pk=budget_round.pk)
     changed = [name for name, value in fields.items() if getattr(budget_round, name) != value]
     if set(changed) - ALWAYS_EDITABLE and round_is_locked(budget_round):
@@ -152,6 +154,7 @@ def project_transition(
     changes: dict[str, object] = {}
     if action in BALLOT_CHANGING:
         # Take the round's lock first, so no ballot is cast while the ballot changes.
+        round_config_lock_exclusive(round_pk=project.round_id)
         budget_round = Round.objects.select_for_update().get(pk=project.round_id)
         if round_is_locked(budget_round):
             raise _locked_error()

@@ -15,11 +15,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.locks import round_config_lock_shared
 from budget.models import (
     Ballot,
     BallotStyle,
@@ -133,15 +134,10 @@ def ballot_validate(*, budget_round: Round, choices: Choices) -> dict[str, int]:
 
 
 def _round_sharing_lock(budget_round: Round) -> Round:
-    """Re-read the round holding a share lock, so its configuration cannot change while
-    this ballot is cast (round_update takes the row for update)."""
-    if connection.vendor == "postgresql":
-        locked = Round.objects.raw(
-            "SELECT * FROM budget_round WHERE id = %s FOR SHARE",
-            [budget_round.pk],  # noqa: S611 - a constant query with a parameter
-        )[0]
-    else:
-        locked = Round.objects.get(pk=budget_round.pk)
+    """Re-read the round holding its configuration lock shared (see budget/locks.py), so
+    its configuration cannot change while this ballot is cast."""
+    round_config_lock_shared(round_pk=budget_round.pk)
+    locked = Round.objects.get(pk=budget_round.pk)
     if locked.wijk_id == budget_round.wijk_id:
         locked.wijk = budget_round.wijk  # a wijk never changes: reuse the caller's copy
     return locked

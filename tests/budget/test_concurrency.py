@@ -184,3 +184,61 @@ def test_parallel_submissions_with_one_letter_code_leave_one_ballot_and_one_part
     assert Ballot.objects.filter(round=budget_round).count() == 1
     assert Participation.objects.filter(round=budget_round, code=code).count() == 1
     assert sorted(changed) == [False] + [True] * (len(submissions) - 1)  # one first vote
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_budget_change_waits_for_the_first_ballot_in_flight_and_is_then_refused():
+    """The first ballot fixes the configuration: a change racing it must not slip through."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from budget.services.rounds import round_update
+
+    wijk = WijkFactory(slug="racing")
+    WijkPostcodeFactory(wijk=wijk, code="6441")
+    voter = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    staff = make_staff()
+    budget_round = RoundFactory(wijk=wijk, max_choices=1, budget=Decimal("10000"))
+    project = ProjectFactory(round=budget_round)
+    cast, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def vote():
+        try:
+            with transaction.atomic():
+                services.ballot_cast(
+                    actor=voter, budget_round=budget_round, choices={project.pk: 1}
+                )
+                cast.set()
+                release.wait(10)  # the ballot is cast but not yet committed
+        finally:
+            connection.close()
+
+    def change_budget():
+        try:
+            cast.wait(10)
+            round_update(actor=staff, budget_round=budget_round, budget=Decimal("1"))
+            outcome.append("changed")
+        except ValidationError:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    voter_thread = threading.Thread(target=vote)
+    staff_thread = threading.Thread(target=change_budget)
+    voter_thread.start()
+    staff_thread.start()
+    cast.wait(10)
+    time.sleep(0.5)
+    assert staff_thread.is_alive()  # waiting for the ballot's transaction
+    release.set()
+    voter_thread.join()
+    staff_thread.join()
+
+    assert outcome == ["refused"]
+    budget_round.refresh_from_db()
+    assert budget_round.budget == Decimal("10000")
+    assert Ballot.objects.filter(round=budget_round).count() == 1
