@@ -4,7 +4,7 @@
 -- CLIENT_IP goes in X-Forwarded-For, as the TLS proxy in front of production adds it.
 -- Threads take interleaved lines and wrap around when they run out. Reports p95 and the
 -- statuses other than the expected one as a JSON line at the end.
--- Usage: wrk -s wrk_requests.lua ... -- FILE EXPECTED_STATUS
+-- Usage: wrk -t THREADS -s wrk_requests.lua ... -- FILE EXPECTED_STATUS THREADS
 
 local threads = {}
 local counter = 0
@@ -30,7 +30,8 @@ function init(args)
     table.insert(lines, wrk.format(method, target, headers, body))
   end
   expect = expected
-  step = counter
+  -- Each thread has its own Lua state: the thread count must come in as an argument.
+  step = tonumber(args[3])
   index = id + 1
   unexpected = 0
 end
