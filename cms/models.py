@@ -82,10 +82,10 @@ def _latest(wijk: Wijk | None) -> dict:
         "latest_news": NewsPage.objects.listed(private=private)
         .for_wijk(wijk)
         .with_card_images()
-        .order_by("-date", "-first_published_at")[:HOME_LISTING_SIZE],
+        .order_by("-date", "-first_published_at", "-pk")[:HOME_LISTING_SIZE],
         "latest_decisions": DecisionPage.objects.listed(private=private)
         .for_wijk(wijk)
-        .order_by("-decided_on", "-first_published_at")[:HOME_LISTING_SIZE],
+        .order_by("-decided_on", "-first_published_at", "-pk")[:HOME_LISTING_SIZE],
         "upcoming_events": EventPage.objects.listed(private=private)
         .for_wijk(wijk)
         .upcoming()[:HOME_LISTING_SIZE],
@@ -206,7 +206,7 @@ class NewsIndexPage(Page):
         if tag:
             items = items.filter(tags__slug=tag)
         context.update(
-            **_listing(request, items.order_by("-date", "-first_published_at")),
+            **_listing(request, items.order_by("-date", "-first_published_at", "-pk")),
             wijken=Wijk.objects.all(),
             chosen_wijk=wijk,
             tag=tag,
@@ -300,7 +300,7 @@ class DecisionIndexPage(Page):
         else:
             kind = ""
         context.update(
-            **_listing(request, items.order_by("-decided_on", "-first_published_at")),
+            **_listing(request, items.order_by("-decided_on", "-first_published_at", "-pk")),
             wijken=Wijk.objects.all(),
             chosen_wijk=wijk,
             kinds=DecisionKind.choices,

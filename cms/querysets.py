@@ -43,5 +43,5 @@ class EventQuerySet(ListedPageQuerySet):
     """Queries for events."""
 
     def upcoming(self):
-        """Events from today on, soonest first."""
-        return self.filter(date__gte=timezone.localdate()).order_by("date", "start_time")
+        """Events from today on, soonest first (the id breaks ties, so pages never overlap)."""
+        return self.filter(date__gte=timezone.localdate()).order_by("date", "start_time", "pk")

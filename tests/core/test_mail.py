@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.mail import queue_email
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -17,17 +17,24 @@ def _message():
     return EmailMessage(subject="Onderwerp", body="Tekst", to=["bewoner@example.nl"])
 
 
-def test_immediate_backend_sends_only_after_commit(mailoutbox):
-    with transaction.atomic():
+def test_immediate_backend_sends_only_after_commit(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         queue_email(_message())
         assert mailoutbox == []
     assert [mail.subject for mail in mailoutbox] == ["Onderwerp"]
 
 
-def test_immediate_backend_sends_nothing_after_a_rollback(mailoutbox):
-    with pytest.raises(RuntimeError), transaction.atomic():
+def test_immediate_backend_sends_nothing_after_a_rollback(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         queue_email(_message())
         raise RuntimeError
+    assert callbacks == []
     assert mailoutbox == []
 
 

@@ -18,7 +18,10 @@ from tests.factories import make_staff
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory, make_initiator
 from tests.subsidies.conftest import bring_to
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_five_parallel_grants_of_300_from_a_pot_of_1000_grant_exactly_three(wijk, monkeypatch):
