@@ -1,0 +1,46 @@
+"""What the privacy tests share: the people's names and how to download, delete and dump."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+NAME = "Jantje Privacyproef"
+EMAIL = "jantje.privacyproef@example.org"
+OTHER_NAME = "Pietje Buurman"
+OTHER_EMAIL = "pietje.buurman@example.org"
+
+
+def _download(client, user) -> tuple[dict, str]:
+    client.force_login(user)
+    response = client.get(reverse("core:my_data_download"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode()
+    return json.loads(text), text
+
+
+def _delete(client, user, password="correct horse battery"):
+    client.force_login(user)
+    return client.post(reverse("core:account_delete"), {"password": password, "understood": "on"})
+
+
+def _dump_all_tables() -> str:
+    """Every row of every table, as text (to prove a value is gone everywhere)."""
+    parts = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from Django
+            parts.append(repr(cursor.fetchall()))
+    return "\n".join(parts)
+
+
+DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _outbox_to(address: str):
+    return DBTaskResult.objects.filter(args_kwargs__kwargs__to__0=address)
