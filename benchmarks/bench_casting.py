@@ -34,67 +34,24 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
-from urllib.request import urlopen
+
+import harness
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "wijkplein_bench"
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PORT = int(os.environ.get("BENCH_PORT", "8771"))
 # The voters' session keys, kept for --reuse (test data of a throwaway database).
 DATA_FILE = Path(tempfile.gettempdir()) / "wijkplein_bench_data.json"
 
-SETTINGS = """
-from config.settings.production import *  # noqa: F403
-
-# No collectstatic for a benchmark: plain static storage, no manifest.
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-ROOT_URLCONF = "wijkplein_bench_urls"
-LOGGING["root"]["level"] = "ERROR"  # noqa: F405
-"""
-
-URLS = """
-from django.http import HttpResponse
-from django.urls import include, path
-
-
-def bare(request):
-    return HttpResponse("ok")
-
-
-urlpatterns = [path("bench/bare/", bare), path("", include("config.urls"))]
-"""
-
 
 def _env(tmp: Path, *, redis: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "wijkplein_bench_settings",
-            "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
-            "DATABASE_URL": f"{PG}/{DB_NAME}",
-            "SECRET_KEY": "bench-" + "x" * 60,
-            "HASH_SECRET": "bench-hash-secret",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-        }
-    )
+    env = harness.bench_env(tmp, db_name=DB_NAME, port=PORT)
     # Production runs with Redis for cache and sessions (docker-compose.yml); db 13 is ours.
-    env.pop("REDIS_URL", None)
     if redis:
         env["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
     return env
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def setup_data(voters: int, out: Path) -> None:
@@ -208,20 +165,6 @@ def run_wrk(requests: Path, expect: int, *, seconds: int, connections: int) -> d
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _wait_for_server(timeout: float = 180) -> None:
-    """Until a worker answers (the port opens before the workers have imported the app)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urlopen(f"http://127.0.0.1:{PORT}/bench/bare/", timeout=5) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError("gunicorn did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--voters", type=int, default=6000)
@@ -247,13 +190,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        (tmp / "wijkplein_bench_settings.py").write_text(SETTINGS)
-        (tmp / "wijkplein_bench_urls.py").write_text(URLS)
+        harness.write_settings(tmp)
         env = _env(tmp, redis=not args.no_redis)
         data_file = DATA_FILE
         if not (args.reuse and data_file.exists()):
             print(f"creating database {DB_NAME} and migrating (takes a while) ...", flush=True)
-            _recreate_database()
+            harness.recreate_database(DB_NAME)
             subprocess.run(  # noqa: S603
                 [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                 cwd=ROOT,
@@ -293,7 +235,7 @@ def main() -> None:
             start_new_session=True,
         )
         try:
-            _wait_for_server()
+            harness.wait_until_served(PORT, "/bench/bare/")
             workers = env.get("GUNICORN_WORKERS") or f"{os.cpu_count() * 2 + 1} (cpu*2+1)"
             threads = env.get("GUNICORN_THREADS") or "2"
             print(

@@ -1,9 +1,8 @@
 """What the HTTP benchmarks share: a database of their own, gunicorn with production
 settings, and a load generator that runs in a second process.
 
-Used by bench_pages.py; bench_casting.py does the same things with its own copies
-(`bench_env`, `recreate_database`, `SETTINGS`/`URLS`, `gunicorn`, `wait_for_port`,
-`summarise` are drop-in replacements for its helpers).
+Used by bench_pages.py and bench_casting.py (which loads with wrk instead of the Python
+generator below).
 
 The load generator is plain Python (http.client, one thread per keep-alive connection), so
 the benchmarks need nothing installed beyond the project; it shares the machine's cores
