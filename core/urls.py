@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("mijn-gegevens/downloaden/", views_privacy.my_data_download, name="my_data_download"),
     path("mijn-gegevens/account-verwijderen/", views_privacy.account_delete, name="account_delete"),
+    path("taal/<str:language>/", views.language_switch, name="language"),
     path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("beheer/", views.staff_home, name="staff_home"),
     path(

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "core.middleware.StaffTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +126,9 @@ if env.REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Anonymous visitors' pages are kept this many seconds at most (core/pagecache.py); only with
+# a cache all workers share, or a write in one worker would not reach the others' copies.
+PAGE_CACHE_SECONDS = 60 if env.REDIS_URL else 0
 
 # --- Background tasks (e-mail, PDFs) ------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -15,6 +15,8 @@ SECRET_KEY = "e2e-secret-key-not-for-production"
 HASH_SECRET = "e2e-hash-secret"
 ALLOWED_HOSTS = ["127.0.0.1"]
 WIJKPLEIN_ENV = "test"
+# Off: the tests write to the live site's database from their own process as well.
+PAGE_CACHE_SECONDS = 0
 # Demo accounts and every sign-up hash a password; the slow default hasher would
 # dominate the journeys' run time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

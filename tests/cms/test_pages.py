@@ -73,7 +73,9 @@ def test_pages_have_a_skip_link_landmarks_and_a_language_switch(client, home):
     assert '<a class="utrecht-skip-link skip-link" href="#main">' in content
     assert '<main id="main"' in content
     assert "<header" in content and "<footer" in content and "<nav" in content
-    assert 'name="language" value="en"' in content
+    assert 'href="/taal/en/?next=/" class="language-switch__button" lang="en" hreflang="en"' in (
+        content
+    )
 
 
 def test_the_demo_loads_idempotently_and_its_pages_render(client):

@@ -144,6 +144,29 @@ def test_the_language_switch_shows_english(client):
     assert '<html lang="en"' in response.content.decode()
 
 
+def test_the_language_link_switches_to_english_and_returns_to_the_page(client):
+    response = client.get(reverse("core:language", args=["en"]) + "?next=/initiatieven/?page=2")
+
+    assert response.status_code == 302
+    assert response.url == "/initiatieven/?page=2"
+    page = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="en"' in page
+    assert 'hreflang="nl"' in page and ">Nederlands</a>" in page
+
+
+def test_the_language_link_never_sends_the_visitor_to_another_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.get(reverse("core:language", args=["en"]), {"next": target})
+        assert response.url == "/"
+
+
+def test_an_unknown_language_is_not_found_and_sets_nothing(client):
+    response = client.get(reverse("core:language", args=["xx"]))
+
+    assert response.status_code == 404
+    assert "django_language" not in response.cookies
+
+
 def test_role_changes_appear_in_the_staff_view_of_a_person(staff_client, staff, wijk):
     profile = ProfileFactory(wijk=wijk, postcode="6441AB")
     membership = PanelMembershipFactory(wijk=wijk, member=profile.user)

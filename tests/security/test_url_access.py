@@ -96,6 +96,11 @@ EXPECTED: dict[str, list[Case]] = {
         Case(lambda w: {"token": w.unsubscribe_token}, PUBLIC, post=_all("-")),
         Case(lambda w: {"token": "nep-token"}, _all(400), post=_all(400)),
     ],
+    # The language switch: a link anyone may follow; only a cookie changes, never data.
+    "core:language": [
+        Case(lambda w: {"language": "en"}, _all("R"), post=_all("M")),
+        Case(lambda w: {"language": "xx"}, _all("N"), post=_all("M")),
+    ],
     "core:staff_home": [Case(none, STAFF_ONLY)],
     "core:staff_failed_notifications": [Case(none, STAFF_ONLY)],
     "core:staff_residents": [Case(none, STAFF_ONLY)],
