@@ -253,3 +253,10 @@ def rounds_due_voting_closes(*, now, ahead) -> QuerySet[Round]:
         voting_end__lte=now + ahead,
         voting_closes_notified_at__isnull=True,
     )
+
+
+def rounds_due_ballot_mixing(*, now, after_close) -> QuerySet[Round]:
+    """Rounds whose voting has opened and closed less than `after_close` ago (rehearsals too)."""
+    return Round.objects.filter(voting_start__lte=now, voting_end__gt=now - after_close).order_by(
+        "pk"
+    )

@@ -4,6 +4,7 @@ Services take the acting user (never the request), check the permission
 themselves, validate and save with a change reason for the audit trail.
 """
 
+from budget.services.mixing import ballots_mix, ballots_mix_due
 from budget.services.notices import round_notices_send, round_results_announce
 from budget.services.results import (
     result_publish,
@@ -37,6 +38,8 @@ __all__ = [
     "ballot_cast",
     "ballot_cast_with_code",
     "ballot_validate",
+    "ballots_mix",
+    "ballots_mix_due",
     "paper_ballot_confirm",
     "paper_ballot_discard",
     "paper_ballot_enter",
