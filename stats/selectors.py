@@ -227,6 +227,25 @@ class PeriodFigures:
     def quarter(self) -> int:
         return (self.start.month - 1) // 3 + 1
 
+    def add(self, other: PeriodFigures) -> None:
+        for name in PERIOD_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+PERIOD_FIELDS = (
+    "registrations",
+    "verifications",
+    "initiatives_all",
+    "initiatives_public",
+    "supports_all",
+    "supports_public",
+    "applications_submitted",
+    "amount_requested",
+    "applications_granted",
+    "amount_granted",
+    "advances_paid",
+)
+
 
 def period_starts(*, period: str, today: datetime.date) -> list[datetime.date]:
     """The first days of the last months (12) or quarters (8), oldest first, ending today's."""
@@ -246,94 +265,139 @@ def _as_date(value) -> datetime.date:
     return value
 
 
-def activity_over_time(
-    *, wijk: Wijk | None = None, period: str = MONTH, today: datetime.date | None = None
-) -> list[PeriodFigures]:
-    """Per month or quarter: new residents, verifications, initiatives, supports and money.
+def activity_by_wijk(
+    *, period: str = MONTH, today: datetime.date | None = None
+) -> dict[int, list[PeriodFigures]]:
+    """Per wijk id and month (or quarter): residents, verifications, initiatives, supports, money.
 
-    Seven grouped queries, one per source date. Initiatives count by the month they
-    were created, applications by submission, grants by decision, advances by payment.
+    Seven grouped queries, one per source date, however many wijken: the public pages
+    need every wijk's figures to decide what to hide (see stats.suppression).
+    Initiatives count by the month they were created, applications by submission,
+    grants by decision, advances by payment. Residents without a wijk are left out.
     """
     today = today or timezone.localdate()
     starts = period_starts(period=period, today=today)
-    rows = {start: PeriodFigures(start=start, period=period) for start in starts}
+    rows: dict[int, dict[datetime.date, PeriodFigures]] = defaultdict(
+        lambda: {start: PeriodFigures(start=start, period=period) for start in starts}
+    )
+    known = set(starts)
     since = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
     trunc = TruncMonth if period == MONTH else TruncQuarter
 
-    def grouped(queryset, date_field: str, **aggregates):
+    def grouped(queryset, wijk_field: str, date_field: str, **aggregates):
         # advance_paid_on is a date; the other sources are moments in time.
         first = starts[0] if date_field == "advance_paid_on" else since
         return (
             queryset.filter(**{f"{date_field}__gte": first})
             .annotate(bucket=trunc(date_field))
-            .values("bucket")
+            .values(wijk_field, "bucket")
             .annotate(**aggregates)
             .order_by()
         )
 
-    def put(queryset, mapping: dict[str, str]) -> None:
+    def put(queryset, wijk_field: str, mapping: dict[str, str]) -> None:
         for row in queryset:
-            target = rows.get(_as_date(row["bucket"]))
-            if target is None:  # after today (a date in the future)
-                continue
+            bucket = _as_date(row["bucket"])
+            if bucket not in known:
+                continue  # after today (a date in the future)
+            target = rows[row[wijk_field]][bucket]
             for attribute, key in mapping.items():
                 setattr(target, attribute, row[key] or getattr(target, attribute))
 
     profiles = Profile.objects.filter(wijk__isnull=False)
-    initiatives = Initiative.objects.all()
-    supports = Support.objects.all()
     applications = Application.objects.all()
-    if wijk is not None:
-        profiles = profiles.filter(wijk=wijk)
-        initiatives = initiatives.filter(wijk=wijk)
-        supports = supports.filter(initiative__wijk=wijk)
-        applications = applications.filter(initiative__wijk=wijk)
     public = Q(initiative__status__in=PUBLIC_STATUSES, initiative__hidden=False)
+    by_wijk = "initiative__wijk_id"
 
-    put(grouped(profiles, "user__date_joined", n=Count("id")), {"registrations": "n"})
+    put(
+        grouped(profiles, "wijk_id", "user__date_joined", n=Count("id")),
+        "wijk_id",
+        {"registrations": "n"},
+    )
     put(
         grouped(
-            profiles.filter(residency_status=ResidencyStatus.VERIFIED), "verified_at", n=Count("id")
+            profiles.filter(residency_status=ResidencyStatus.VERIFIED),
+            "wijk_id",
+            "verified_at",
+            n=Count("id"),
         ),
+        "wijk_id",
         {"verifications": "n"},
     )
     put(
         grouped(
-            initiatives,
+            Initiative.objects.all(),
+            "wijk_id",
             "created_at",
             total=Count("id"),
             public=Count("id", filter=Q(status__in=PUBLIC_STATUSES, hidden=False)),
         ),
+        "wijk_id",
         {"initiatives_all": "total", "initiatives_public": "public"},
     )
     put(
-        grouped(supports, "created_at", total=Count("id"), public=Count("id", filter=public)),
+        grouped(
+            Support.objects.all(),
+            by_wijk,
+            "created_at",
+            total=Count("id"),
+            public=Count("id", filter=public),
+        ),
+        by_wijk,
         {"supports_all": "total", "supports_public": "public"},
     )
     put(
         grouped(
             applications.exclude(status=Status.CONCEPT),
+            by_wijk,
             "submitted_at",
             n=Count("id"),
             money=Sum("requested_amount"),
         ),
+        by_wijk,
         {"applications_submitted": "n", "amount_requested": "money"},
     )
     put(
         grouped(
             applications.filter(status__in=COMMITTED_STATUSES),
+            by_wijk,
             "decided_at",
             n=Count("id"),
             money=Sum("granted_amount"),
         ),
+        by_wijk,
         {"applications_granted": "n", "amount_granted": "money"},
     )
     put(
         grouped(
             applications.filter(advance_amount__isnull=False),
+            by_wijk,
             "advance_paid_on",
             money=Sum("advance_amount"),
         ),
+        by_wijk,
         {"advances_paid": "money"},
     )
-    return [rows[start] for start in starts]
+    return {wijk_id: [months[start] for start in starts] for wijk_id, months in rows.items()}
+
+
+def activity_total(
+    activity: dict[int, list[PeriodFigures]], *, period: str, today: datetime.date | None = None
+) -> list[PeriodFigures]:
+    """The figures per period of all wijken together (no query)."""
+    starts = period_starts(period=period, today=today or timezone.localdate())
+    total = [PeriodFigures(start=start, period=period) for start in starts]
+    for figures in activity.values():
+        for target, source in zip(total, figures, strict=True):
+            target.add(source)
+    return total
+
+
+def activity_over_time(
+    *, wijk: Wijk | None = None, period: str = MONTH, today: datetime.date | None = None
+) -> list[PeriodFigures]:
+    """Per month or quarter the figures of one wijk, or of all together (seven queries)."""
+    activity = activity_by_wijk(period=period, today=today)
+    if wijk is None:
+        return activity_total(activity, period=period, today=today)
+    return activity.get(wijk.pk) or activity_total({}, period=period, today=today)

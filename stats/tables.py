@@ -6,11 +6,13 @@ Suppression rule (the public sees this; council staff see every figure):
   and verified residents, subsidy applications and their amounts) are suppressed when
   they rest on 1 to 4 people or applications: a count is shown as "< 5", an amount as
   "hidden". Zero is shown: it identifies nobody.
-- On the table of wijken, the hidden wijken of a column must together rest on 5 or
-  more; otherwise the next-smallest wijken are hidden too (shown as "hidden"), or the
-  total when there is none, so a hidden figure cannot be worked out from the total.
-  The same cells are hidden on every page, so the wijk pages cannot undo it.
-  The months (or quarters) over time are protected the same way against the total.
+- A figure shown per wijk is linked to the same figure of all wijken together: the
+  table of wijken to the overall total, and each wijk's months (or quarters) to its
+  own total and to the overview's month, which is the sum over the wijken. Each
+  linked table is decided once, for every wijk and the overview together
+  (stats.suppression), so every page and CSV hides the same cells: when a wijk's
+  month is hidden, another wijk's month is hidden too (the next-smallest), or the
+  overview's month, so the overview minus the wijken shown gives nothing away.
 - Money over time, the money paid and the counts per application status are for staff
   only. Public initiatives, their supports and published wijkbudget results are public
   pages already and are shown in full.
@@ -31,8 +33,10 @@ from initiatives.models import PUBLIC_STATUSES, InitiativeStatus
 from initiatives.subsidies.models import Status
 from stats import selectors
 from stats.selectors import MONTH, PeriodFigures, WijkTotals
+from stats.suppression import Decision, Line, is_small, suppress
 
-SUPPRESS_BELOW = 5
+# The key of all wijken together in a linked table (wijken are keyed by their id).
+OVERALL = "all"
 
 COUNT = "count"
 MONEY = "money"
@@ -55,14 +59,10 @@ class Cell:
         return float(self.value or 0)
 
 
-def _is_small(basis: int) -> bool:
-    return 0 < basis < SUPPRESS_BELOW
-
-
 def cell(value, *, kind: str = COUNT, basis: int | None = None, protect: bool = False) -> Cell:
     """A figure; when `protect` is set it is suppressed if its basis is 1 to 4."""
     basis = value if basis is None else basis
-    if protect and _is_small(int(basis or 0)):
+    if protect and is_small(int(basis or 0)):
         return Cell(None, kind, suppressed=True)
     return Cell(value, kind)
 
@@ -225,37 +225,77 @@ def _visible(measures, detailed: bool) -> list[Measure]:
     return [measure for measure in measures if detailed or not measure.staff_only]
 
 
-def _cell(measure: Measure, source, *, detailed: bool) -> Cell:
-    value = measure.value(source)
-    basis = measure.basis(source) if measure.basis else value
-    return cell(value, kind=measure.kind, basis=basis, protect=measure.sensitive and not detailed)
+def _raw(measure: Measure, source) -> Cell:
+    return Cell(measure.value(source), measure.kind)
 
 
-def _protect_columns(rows: dict[int, list[Cell]], total: list[Cell], bases) -> None:
-    """Secondary suppression: the hidden wijken of a column must rest on 5 or more together.
+def _basis(measure: Measure, source) -> int:
+    return int((measure.basis or measure.value)(source))
 
-    Otherwise the total minus the wijken shown gives the hidden figure away. The next
-    smallest wijken are hidden as well until that holds; if it cannot, the total is.
-    `bases[wijk_id][i]` is what the cell in column i rests on.
-    """
-    for column, total_cell in enumerate(total):
-        if total_cell.suppressed:
-            continue
-        hidden = [wijk_id for wijk_id, cells in rows.items() if cells[column].suppressed]
-        together = sum(bases[wijk_id][column] for wijk_id in hidden)
-        candidates = sorted(
-            (bases[wijk_id][column], wijk_id)
-            for wijk_id, cells in rows.items()
-            if not cells[column].suppressed and bases[wijk_id][column] > 0
+
+def _hide(cells: dict, column: int, decision: Decision) -> None:
+    """Replace the cells `decision` hides in `column`; `cells[key]` is the row of `key`."""
+    for key in decision.hidden:
+        row = cells[key]
+        row[column] = Cell(
+            None, row[column].kind, suppressed=True, secondary=key not in decision.primary
         )
-        while _is_small(together):
-            if not candidates:
-                total[column] = Cell(None, total_cell.kind, suppressed=True, secondary=True)
-                break
-            basis, wijk_id = candidates.pop(0)
-            kind = rows[wijk_id][column].kind
-            rows[wijk_id][column] = Cell(None, kind, suppressed=True, secondary=True)
-            together += basis
+
+
+def linked_totals(
+    measures: list[Measure], totals: dict[int, WijkTotals], overall: WijkTotals, *, detailed: bool
+) -> dict[int | str, list[Cell]]:
+    """The all-time figures per wijk id and OVERALL, decided for all of them at once."""
+    cells: dict[int | str, list[Cell]] = {
+        key: [_raw(m, source) for m in measures]
+        for key, source in [*totals.items(), (OVERALL, overall)]
+    }
+    if detailed:
+        return cells
+    wijk_line = Line(tuple(totals), OVERALL)
+    for column, measure in enumerate(measures):
+        if not measure.sensitive:
+            continue
+        bases = {key: _basis(measure, source) for key, source in totals.items()}
+        bases[OVERALL] = _basis(measure, overall)
+        _hide(cells, column, suppress(bases=bases, lines=[wijk_line]))
+    return cells
+
+
+def linked_periods(
+    measures: list[Measure],
+    activity: dict[int, list[PeriodFigures]],
+    overall: list[PeriodFigures],
+    *,
+    detailed: bool,
+) -> dict[int | str, list[list[Cell]]]:
+    """The figures over time per wijk id and OVERALL, decided for all of them at once.
+
+    Lines: each wijk's periods (they add up to its total, shown elsewhere), each
+    period's wijken (they add up to the overview's period) and the overview's periods
+    (they add up to the overall total). On a young site the periods shown cover all time.
+    `overall` is the sum of `activity` over the wijken.
+    """
+    scopes = {**activity, OVERALL: overall}
+    cells = {
+        (scope, index): [_raw(m, figures) for m in measures]
+        for scope, rows in scopes.items()
+        for index, figures in enumerate(rows)
+    }
+    if not detailed:
+        periods = range(len(overall))
+        lines = [Line(tuple((wijk_id, p) for p in periods)) for wijk_id in activity]
+        lines += [Line(tuple((wijk_id, p) for wijk_id in activity), (OVERALL, p)) for p in periods]
+        lines.append(Line(tuple((OVERALL, p) for p in periods)))
+        for column, measure in enumerate(measures):
+            if not measure.sensitive:
+                continue
+            bases = {key: _basis(measure, scopes[key[0]][key[1]]) for key in cells}
+            _hide(cells, column, suppress(bases=bases, lines=lines))
+    return {
+        scope: [cells[(scope, index)] for index in range(len(rows))]
+        for scope, rows in scopes.items()
+    }
 
 
 @dataclass
@@ -393,26 +433,6 @@ def _rounds(wijk: Wijk | None, *, detailed: bool) -> list[RoundRow]:
     return rows
 
 
-def _period_rows(activity, measures: list[Measure], *, detailed: bool) -> list[PeriodRow]:
-    """The figures per period; for the public the hidden periods must rest on 5 or more too.
-
-    On a young site the periods shown cover all time, so the total minus the periods
-    shown would otherwise give a hidden month away.
-    """
-    cells = {
-        i: [_cell(m, figures, detailed=detailed) for m in measures]
-        for i, figures in enumerate(activity)
-    }
-    if not detailed:
-        bases = {
-            i: [int((m.basis or m.value)(figures)) for m in measures]
-            for i, figures in enumerate(activity)
-        }
-        # The all-time totals are shown (or hidden) by their own rule; stand-ins here.
-        _protect_columns(cells, [Cell(0) for _m in measures], bases)
-    return [PeriodRow(figures, cells[i]) for i, figures in enumerate(activity)]
-
-
 def statistics_page(
     *,
     wijk: Wijk | None,
@@ -421,35 +441,41 @@ def statistics_page(
     today: datetime.date | None = None,
     wijken: list[Wijk],
 ) -> StatisticsPage:
-    """The figures of one wijk (or all), for staff (`detailed`) or with suppression."""
+    """The figures of one wijk (or all), for staff (`detailed`) or with suppression.
+
+    The suppression is decided over all wijken and the overview together, whichever
+    page is asked for, so no page can be combined with another to undo it.
+    """
     all_totals = selectors.wijk_totals()
     measures = _visible(TOTAL_MEASURES, detailed)
-    rows: dict[int, list[Cell]] = {}
-    bases: dict[int, list[int]] = {}
-    for each in wijken:
-        totals = all_totals.get(each.pk, WijkTotals())
-        rows[each.pk] = [_cell(m, totals, detailed=detailed) for m in measures]
-        bases[each.pk] = [int((m.basis or m.value)(totals)) for m in measures]
+    totals = {each.pk: all_totals.get(each.pk, WijkTotals()) for each in wijken}
     overall = WijkTotals()
-    for each in wijken:
-        overall.add(all_totals.get(each.pk, WijkTotals()))
-    overall_cells = [_cell(m, overall, detailed=detailed) for m in measures]
-    if not detailed:
-        _protect_columns(rows, overall_cells, bases)
-    scope_totals = all_totals.get(wijk.pk, WijkTotals()) if wijk else overall
+    for each in totals.values():
+        overall.add(each)
+    total_cells = linked_totals(measures, totals, overall, detailed=detailed)
+    scope: int | str = wijk.pk if wijk else OVERALL
+    scope_totals = totals.get(wijk.pk, WijkTotals()) if wijk else overall
+
     period_measures = _visible(PERIOD_MEASURES, detailed)
-    activity = selectors.activity_over_time(wijk=wijk, period=period, today=today)
-    page = StatisticsPage(
+    activity = selectors.activity_by_wijk(period=period, today=today)
+    empty = selectors.activity_total({}, period=period, today=today)
+    for each in wijken:
+        activity.setdefault(each.pk, empty)
+    overall_activity = selectors.activity_total(activity, period=period, today=today)
+    period_cells = linked_periods(period_measures, activity, overall_activity, detailed=detailed)
+    figures = activity[wijk.pk] if wijk else overall_activity
+    return StatisticsPage(
         wijk=wijk,
         detailed=detailed,
         period=period,
         measures=measures,
-        totals=rows[wijk.pk] if wijk else overall_cells,
-        wijk_rows=[] if wijk else [WijkRow(each, rows[each.pk]) for each in wijken],
+        totals=total_cells[scope],
+        wijk_rows=[] if wijk else [WijkRow(each, total_cells[each.pk]) for each in wijken],
         initiative_statuses=_initiative_statuses(scope_totals, detailed=detailed),
         application_statuses=_application_statuses(scope_totals) if detailed else [],
         rounds=_rounds(wijk, detailed=detailed),
         period_measures=period_measures,
-        periods=_period_rows(activity, period_measures, detailed=detailed),
+        periods=[
+            PeriodRow(each, cells) for each, cells in zip(figures, period_cells[scope], strict=True)
+        ],
     )
-    return page

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cms.models import HomePage, WijkPage
-from core.models import Wijk
+from core.models import User, Wijk
 from initiatives.subsidies.models import Application, Status
 from stats.tables import Cell
-from tests.factories import UserFactory, VerifiedProfileFactory, WijkFactory
+from tests.factories import ProfileFactory, UserFactory, VerifiedProfileFactory, WijkFactory
 from tests.factories.initiatives import InitiativeFactory
 from tests.stats.conftest import NOW
 
@@ -251,11 +251,6 @@ def home(db):
     return HomePage.objects.get()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak, not fixed yet: the overview's months are protected only against "
-    "the all-time total, not against the wijk pages (needs suppression across wijken x months)",
-)
 def test_a_month_hidden_on_a_wijk_page_cannot_be_worked_out_from_the_overview(client, dataset):
     """The overview's month minus the other wijken's shown months must not give a hidden one."""
 
@@ -273,3 +268,106 @@ def test_a_month_hidden_on_a_wijk_page_cannot_be_worked_out_from_the_overview(cl
         # Beijum's June (4 registrations) is hidden on its page; the overview shows June
         # (20) and the other wijk pages 10 and 6: 20 - 10 - 6 = 4.
         assert len(hidden) > 1, f"{month}: the one hidden wijk is the overview minus the others"
+
+
+def _registered(wijk, *, may: int, june: int) -> None:
+    """Residents of `wijk` who registered in May and in June 2026."""
+    for _ in range(may + june):
+        ProfileFactory(wijk=wijk)
+    may_ids = list(
+        User.objects.filter(profile__wijk=wijk).order_by("pk").values_list("pk", flat=True)[:may]
+    )
+    User.objects.filter(pk__in=may_ids).update(date_joined=NOW - datetime.timedelta(days=31))
+
+
+def _months(client, url: str, code: str = "registrations") -> dict[str, Cell]:
+    page = client.get(url).context["page"]
+    index = [measure.code for measure in page.period_measures].index(code)
+    return {row.figures.code: row.cells[index] for row in page.periods}
+
+
+def _assert_no_month_can_be_worked_out(client) -> dict[str, dict[str, Cell]]:
+    """Every wijk page and the overview: a hidden month never stands alone in its month."""
+    pages = {
+        w.slug: _months(client, reverse("stats:wijk", args=[w.slug])) for w in Wijk.objects.all()
+    }
+    overview = _months(client, reverse("stats:overview"))
+    for month, total in overview.items():
+        hidden = [slug for slug, cells in pages.items() if cells[month].suppressed]
+        if hidden and not total.suppressed:
+            assert len(hidden) > 1, f"{month}: {hidden} is the overview minus the others"
+            shown = sum(
+                cells[month].value for cells in pages.values() if not cells[month].suppressed
+            )
+            assert total.value - shown >= 5, f"{month}: the hidden wijken rest on fewer than 5"
+    return {**pages, "overview": overview}
+
+
+def test_a_hidden_month_hides_the_next_smallest_wijk_of_that_month(client, db, frozen):
+    small, large, middle = (
+        WijkFactory(name=name, slug=name.lower())
+        for name in ("Abdissenbosch", "Bekkerveld", "Caumerveld")
+    )
+    _registered(small, may=3, june=6)
+    _registered(large, may=8, june=9)
+    _registered(middle, may=6, june=7)
+    pages = _assert_no_month_can_be_worked_out(client)
+    # Abdissenbosch's May (3) is small; its June goes too, or its total would give May away.
+    assert pages["abdissenbosch"]["2026-05"].suppressed
+    assert not pages["abdissenbosch"]["2026-05"].secondary
+    assert pages["abdissenbosch"]["2026-06"].secondary
+    # The overview's May minus Bekkerveld would give it away: Caumerveld's (the smaller)
+    # May is hidden as well, and its June, which protects Abdissenbosch's June.
+    assert pages["caumerveld"]["2026-05"].secondary
+    assert pages["caumerveld"]["2026-06"].secondary
+    assert pages["bekkerveld"]["2026-05"].value == 8
+    assert pages["overview"]["2026-05"].value == 17
+    assert pages["overview"]["2026-06"].value == 22
+
+
+def test_with_two_wijken_the_other_one_hides_the_same_month(client, db, frozen):
+    small, large = (
+        WijkFactory(name=name, slug=name.lower()) for name in ("Abdissenbosch", "Bekkerveld")
+    )
+    _registered(small, may=3, june=6)
+    _registered(large, may=8, june=9)
+    pages = _assert_no_month_can_be_worked_out(client)
+    assert pages["bekkerveld"]["2026-05"].secondary
+    assert pages["overview"]["2026-05"].value == 11
+
+
+def test_with_two_wijken_and_nothing_else_to_hide_the_overview_hides_the_month(client, db, frozen):
+    small, large = (
+        WijkFactory(name=name, slug=name.lower()) for name in ("Abdissenbosch", "Bekkerveld")
+    )
+    _registered(small, may=3, june=6)
+    # Bekkerveld's May is all it has: its total would give it away, and so Abdissenbosch's.
+    _registered(large, may=8, june=0)
+    pages = _assert_no_month_can_be_worked_out(client)
+    assert pages["abdissenbosch"]["2026-05"].suppressed
+    assert pages["overview"]["2026-05"].suppressed and pages["overview"]["2026-05"].secondary
+    assert pages["overview"]["2026-06"].suppressed
+
+
+@pytest.mark.parametrize(("slug", "hidden"), [(None, 0), ("abdissenbosch", 2), ("caumerveld", 2)])
+def test_the_csv_hides_exactly_what_the_page_hides(client, db, frozen, slug, hidden):
+    for name, may, june in (("Abdissenbosch", 3, 6), ("Bekkerveld", 8, 9), ("Caumerveld", 6, 7)):
+        _registered(WijkFactory(name=name, slug=name.lower()), may=may, june=june)
+    args = [slug] if slug else []
+    page_url = reverse("stats:wijk" if slug else "stats:overview", args=args)
+    csv_url = reverse("stats:wijk_csv" if slug else "stats:overview_csv", args=args)
+    page = client.get(page_url).context["page"]
+    rows = _csv(client.get(csv_url))
+    scope = page.scope_name
+    checked = 0
+    for period in page.periods:
+        for measure, value in zip(page.period_measures, period.cells, strict=True):
+            row = _value(rows, wijk=scope, code=measure.code, period=period.figures.code)
+            assert row["Waarde"] == ("" if value.suppressed else str(value.value))
+            assert ("zou een cijfer" in row["Toelichting"]) == value.secondary
+            checked += value.suppressed
+    for wijk_row in page.wijk_rows:
+        for measure, value in zip(page.measures, wijk_row.cells, strict=True):
+            row = _value(rows, wijk=wijk_row.wijk.name, code=measure.code)
+            assert (row["Waarde"] == "") == value.suppressed
+    assert checked == hidden
