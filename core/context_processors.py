@@ -1,6 +1,10 @@
 """Template context every page needs."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+from rules.permissions import has_perm as rule_allows
+
+from core import pagecache
 
 
 def site(request) -> dict:
@@ -9,3 +13,26 @@ def site(request) -> dict:
         "SITE_NAME": "Wijkplein",
         "MUNICIPALITY_NAME": settings.MUNICIPALITY_NAME,
     }
+
+
+def navigation(request) -> dict:
+    """Which personal links the header shows (`nav.review`, `nav.staff`), from our rules
+    alone - Django's model permissions grant neither, so asking them cost two queries per
+    page - and kept per person with the page cache's generation (a role change renews it).
+    The pages behind the links check the permission themselves."""
+
+    def flags() -> dict:
+        user = request.user
+        if not user.is_authenticated:
+            return {"review": False, "staff": False}
+        return pagecache.fragment(
+            request,
+            f"nav:{user.pk}",
+            lambda: {
+                # A superuser passes every has_perm through Django's ModelBackend.
+                "review": user.is_superuser or rule_allows("review.view_dashboard", user),
+                "staff": user.is_superuser or rule_allows("core.access_staff_area", user),
+            },
+        )
+
+    return {"nav": SimpleLazyObject(flags)}

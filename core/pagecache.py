@@ -21,12 +21,17 @@ entries expire after `PAGE_CACHE_SECONDS` (60 in production; 0 switches caching 
 in tests and without Redis - a per-process cache cannot be made stale across workers).
 Writes that bypass the signals (`QuerySet.update`, `bulk_create`) are covered by that
 expiry too.
+
+`fragment()` keeps parts of pages the same way (the menu, the projects on a ballot), for
+pages that are personal and so cannot be cached whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -115,6 +120,33 @@ def _m2m_changed(sender, action, **kwargs) -> None:
         _changed(sender, **kwargs)
 
 
+def request_generation(request) -> int | None:
+    """The generation this request works with (read once per request); None when off."""
+    if not seconds():
+        return None
+    current = getattr(request, "_pagecache_generation", None)
+    if current is None:
+        current = generation()
+        request._pagecache_generation = current
+    return current
+
+
+def fragment(request, key: str, build: Callable[[], Any]) -> Any:
+    """A piece of a page kept under the current generation like whole pages: `build()` runs
+    once per generation, or on every call when the page cache is off. The key must name
+    everything the value depends on besides the data (language, person). Logged-in pages
+    use it for their parts."""
+    current = request_generation(request)
+    if current is None:
+        return build()
+    full_key = f"fragment:{current}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, seconds())
+    return value
+
+
 def _cacheable_request(request) -> bool:
     if request.method != "GET":
         return False
@@ -157,7 +189,7 @@ class PageCacheMiddleware:
         timeout = seconds()
         if not timeout or not _cacheable_request(request):
             return self.get_response(request)
-        key = _key(request, generation())
+        key = _key(request, request_generation(request))
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

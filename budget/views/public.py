@@ -18,6 +18,7 @@ from budget import selectors, services
 from budget.forms import BallotForm, ProjectProposalForm, ReceiptForm, VotingCodeForm
 from budget.models import BallotStyle, Phase, ProjectStatus, VotingCode
 from budget.services.voting import voter_refusal
+from budget.views.ballot_cards import ballot_projects, cards_html
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.pdf import render_pdf
 from core.permissions import object_permission_required
@@ -153,7 +154,7 @@ def _cards(form: BallotForm, projects) -> list[dict]:
     ]
 
 
-def _ballot_context(budget_round, form: BallotForm, projects) -> dict:
+def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
     cards = _cards(form, projects)
     choices = {
         card["project"].pk: card["points"]
@@ -162,6 +163,8 @@ def _ballot_context(budget_round, form: BallotForm, projects) -> dict:
     }
     total = chosen_total(projects, choices)
     return {
+        # A callable: only the ballot form shows the cards (the template calls it).
+        "cards_html": lambda: cards_html(request, budget_round, cards, is_points=form.uses_points),
         "round": budget_round,
         "form": form,
         "cards": cards,
@@ -196,7 +199,7 @@ def ballot(request, pk: int):
             {"round": budget_round, "refusal": refusal},
             status=403,
         )
-    projects = list(selectors.projects_on_ballot(budget_round=budget_round))
+    projects = ballot_projects(request, budget_round)
     if request.method != "POST":
         current = selectors.own_choices(
             budget_round=budget_round, user=None if code else request.user, code=code
@@ -205,17 +208,17 @@ def ballot(request, pk: int):
             f"points_{pk}": points for pk, points in current.items()
         }
         form = BallotForm(initial=initial, budget_round=budget_round, projects=projects)
-        context = _ballot_context(budget_round, form, projects)
+        context = _ballot_context(request, budget_round, form, projects)
         context["has_ballot"] = bool(current)
         return render(request, "budget/ballot_form.html", context)
 
     form = BallotForm(request.POST, budget_round=budget_round, projects=projects)
     step = request.POST.get("step")
     if not form.is_valid():
-        context = _ballot_context(budget_round, form, projects)
+        context = _ballot_context(request, budget_round, form, projects)
         return render(request, "budget/ballot_form.html", context, status=400)
     choices = form.choices()
-    context = _ballot_context(budget_round, form, projects)
+    context = _ballot_context(request, budget_round, form, projects)
     if step == "edit":
         return render(request, "budget/ballot_form.html", context)
     if step == "confirm" and _ballot_submissions_limited(request, budget_round, code):

@@ -1,0 +1,99 @@
+"""The ballot page with its cached parts on (budget/views/ballot_cards.py): every voter sees
+their own choices, and a change to a project shows at once."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from budget.services import ballot_cast
+from tests.factories.budget import ProjectFactory, RoundFactory
+from tests.factories.initiatives import verified_resident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on():
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        yield
+
+
+@contextlib.contextmanager
+def committed():
+    """Run the after-commit callbacks registered so far, as a commit would."""
+    yield
+    callbacks = list(connection.run_on_commit)
+    connection.run_on_commit.clear()
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+
+
+def _checked(page: str) -> set[str]:
+    """Titles of the projects whose box is ticked."""
+    return set(re.findall(r"data-ballot-choice checked>\s*<label[^>]*>Kies ([^<]+)</label>", page))
+
+
+def _page(user, budget_round) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("budget:ballot", args=[budget_round.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_voter_sees_their_own_choices_not_the_first_visitors(wijk, voting_round, projects):
+    first = verified_resident(wijk, postcode="6441AB", house_number="1")
+    second = verified_resident(wijk, postcode="6441AB", house_number="2")
+    with committed():
+        ballot_cast(actor=first, budget_round=voting_round, choices={projects["Bankjes"].pk: 1})
+
+    assert _checked(_page(first, voting_round)) == {"Bankjes"}
+    assert _checked(_page(second, voting_round)) == set()
+    assert _checked(_page(first, voting_round)) == {"Bankjes"}
+
+
+def test_a_renamed_or_withdrawn_project_shows_at_once(resident, voting_round, projects):
+    assert "Speeltuin" in _page(resident, voting_round)
+
+    with committed():
+        projects["Speeltuin"].title = "Speeltuin met glijbaan"
+        projects["Speeltuin"].save()
+        projects["Moestuin"].status = "ineligible"
+        projects["Moestuin"].save()
+
+    page = _page(resident, voting_round)
+    assert "Speeltuin met glijbaan" in page
+    assert "Moestuin" not in page
+
+
+def test_a_title_that_looks_like_a_marker_stays_text(resident, voting_round):
+    with committed():
+        sneaky = ProjectFactory(
+            round=voting_round, title="<!--wp-choice-1--> Kas", cost=Decimal("100")
+        )
+
+    page = _page(resident, voting_round)
+
+    assert "&lt;!--wp-choice-1--&gt; Kas" in page
+    assert f'value="{sneaky.pk}" data-cost="100.00" data-ballot-choice>' in page
+
+
+def test_points_ballots_show_each_voters_points(wijk):
+    with committed():
+        budget_round = RoundFactory(wijk=wijk, ballot_style="points", points_total=10)
+        park = ProjectFactory(round=budget_round, title="Park", cost=Decimal("1000"))
+        ProjectFactory(round=budget_round, title="Plein", cost=Decimal("1000"))
+    first = verified_resident(wijk, postcode="6441AB", house_number="1")
+    second = verified_resident(wijk, postcode="6441AB", house_number="2")
+    with committed():
+        ballot_cast(actor=first, budget_round=budget_round, choices={park.pk: 7})
+
+    assert f'name="points_{park.pk}" value="7"' in _page(first, budget_round)
+    assert f'name="points_{park.pk}" value=""' in _page(second, budget_round)
