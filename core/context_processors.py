@@ -15,6 +15,11 @@ def site(request) -> dict:
     }
 
 
+def nav_key(user) -> str:
+    """The fragment key of a person's header links (for pagecache.prefetch)."""
+    return f"nav:{user.pk}"
+
+
 def navigation(request) -> dict:
     """Which personal links the header shows (`nav.review`, `nav.staff`), from our rules
     alone - Django's model permissions grant neither, so asking them cost two queries per
@@ -27,7 +32,7 @@ def navigation(request) -> dict:
             return {"review": False, "staff": False}
         return pagecache.fragment(
             request,
-            f"nav:{user.pk}",
+            nav_key(user),
             lambda: {
                 # A superuser passes every has_perm through Django's ModelBackend.
                 "review": user.is_superuser or rule_allows("review.view_dashboard", user),

@@ -38,6 +38,7 @@ from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 
 GENERATION_KEY = "pagecache:generation"
 ALLOWED_COOKIES_BASE = frozenset({"csrftoken"})
@@ -140,11 +141,29 @@ def fragment(request, key: str, build: Callable[[], Any]) -> Any:
     if current is None:
         return build()
     full_key = f"fragment:{current}:{key}"
-    value = cache.get(full_key)
+    fetched = getattr(request, "_pagecache_fragments", {})
+    value = fetched[full_key] if full_key in fetched else cache.get(full_key)
     if value is None:
         value = build()
         cache.set(full_key, value, seconds())
+        if full_key in fetched:
+            fetched[full_key] = value
     return value
+
+
+def menu_key(request) -> str:
+    """The fragment key of the main menu (cms_tags.main_menu), by host and language."""
+    return f"menu:{request.get_host()}:{translation.get_language()}"
+
+
+def prefetch(request, keys: list[str]) -> None:
+    """Read the fragments a page is about to ask for in one round trip to the cache."""
+    current = request_generation(request)
+    if current is None:
+        return
+    full_keys = [f"fragment:{current}:{key}" for key in keys]
+    found = cache.get_many(full_keys)
+    request._pagecache_fragments = {key: found.get(key) for key in full_keys}
 
 
 def _cacheable_request(request) -> bool:

@@ -12,31 +12,60 @@ from __future__ import annotations
 
 import re
 
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from budget import selectors
+from budget.models import Project, Round
 from core import pagecache
+from core.context_processors import nav_key
 
 _MARKER = re.compile(r"<!--wp-(choice|points)-(\d+)-->")
 
 
-def ballot_projects(request, budget_round) -> list:
-    """The projects on the ballot (kept with the generation: a status change renews it)."""
-    return pagecache.fragment(
-        request,
-        f"ballot-projects:{budget_round.pk}",
-        lambda: list(selectors.projects_on_ballot(budget_round=budget_round)),
-    )
+def _round_key(pk: int) -> str:
+    return f"ballot-round:{pk}"
+
+
+def _cards_key(pk: int) -> str:
+    # The round decides the ballot style, so round and language name the cards.
+    return f"ballot-cards:{pk}:{translation.get_language()}"
+
+
+def prefetch(request, pk: int) -> None:
+    """Everything the ballot page keeps in the cache, in one round trip: the round and its
+    projects, the cards, the menu and (logged in) the header links."""
+    keys = [_round_key(pk), _cards_key(pk), pagecache.menu_key(request)]
+    if request.user.is_authenticated:
+        keys.append(nav_key(request.user))
+    pagecache.prefetch(request, keys)
+
+
+def ballot_round(request, pk: int) -> tuple[Round, list[Project]]:
+    """The round of the URL with its wijk, and the projects on its ballot; kept with the
+    generation (a change to the round or a project renews them). Casting re-reads the round
+    under its lock, so a copy never decides a vote."""
+
+    def build():
+        budget_round = Round.objects.select_related("wijk").filter(pk=pk).first()
+        if budget_round is None:
+            return None
+        return budget_round, list(selectors.projects_on_ballot(budget_round=budget_round))
+
+    found = pagecache.fragment(request, _round_key(pk), build)
+    if found is None:
+        raise Http404
+    return found
 
 
 def cards_html(request, budget_round, cards: list[dict], *, is_points: bool) -> SafeString:
     """The cards with this voter's choices (`cards` as the ballot view builds them)."""
     template = pagecache.fragment(
         request,
-        f"ballot-cards:{budget_round.pk}:{is_points}:{translation.get_language()}",
+        _cards_key(budget_round.pk),
         lambda: _render(budget_round, [card["project"] for card in cards], is_points),
     )
     by_pk = {card["project"].pk: card for card in cards}

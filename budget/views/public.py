@@ -18,7 +18,8 @@ from budget import selectors, services
 from budget.forms import BallotForm, ProjectProposalForm, ReceiptForm, VotingCodeForm
 from budget.models import BallotStyle, Phase, ProjectStatus, VotingCode
 from budget.services.voting import voter_refusal
-from budget.views.ballot_cards import ballot_projects, cards_html
+from budget.views import ballot_cards
+from budget.views.ballot_cards import ballot_round, cards_html
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.pdf import render_pdf
 from core.permissions import object_permission_required
@@ -181,7 +182,8 @@ def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
 
 def ballot(request, pk: int):
     """The ballot: choose, check (the budget left is shown), confirm; the last one counts."""
-    budget_round = round_by_pk(request, pk)
+    ballot_cards.prefetch(request, pk)
+    budget_round, projects = ballot_round(request, pk)
     require(request.user, "budget.view_round", budget_round)
     code = _session_code(request, budget_round)
     if code is None and not request.user.is_authenticated:
@@ -199,7 +201,6 @@ def ballot(request, pk: int):
             {"round": budget_round, "refusal": refusal},
             status=403,
         )
-    projects = ballot_projects(request, budget_round)
     if request.method != "POST":
         current = selectors.own_choices(
             budget_round=budget_round, user=None if code else request.user, code=code

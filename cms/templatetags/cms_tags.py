@@ -1,7 +1,6 @@
 """Navigation built from the page tree, and the decision page of a decided object."""
 
 from django import template
-from django.utils import translation
 from wagtail.models import Site
 
 from cms import selectors
@@ -18,11 +17,7 @@ def main_menu(context):
     current = getattr(context.get("page"), "url_path", "")
     if request is None:
         return {"pages": [], "current_path": current}
-    pages = pagecache.fragment(
-        request,
-        f"menu:{request.get_host()}:{translation.get_language()}",
-        lambda: _menu_items(request),
-    )
+    pages = pagecache.fragment(request, pagecache.menu_key(request), lambda: _menu_items(request))
     return {"pages": pages, "current_path": current}
 
 

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.services import ballot_cast
+from cms.models import HomePage, StandardPage
 from core import pagecache
 from initiatives.models import InitiativeStatus
+from tests.factories import PanelMembershipFactory
 from tests.factories.budget import ProjectFactory, RoundFactory, phase_dates
 from tests.factories.initiatives import InitiativeFactory
 
@@ -157,3 +159,27 @@ def test_without_a_shared_cache_nothing_is_cached(client, published):
             client.get(LIST)
 
     assert len(queries) > 0
+
+
+def test_a_new_panel_member_gets_the_wijkpanel_link_at_once(client, resident, wijk):
+    client.force_login(resident)
+    assert reverse("review:dashboard") not in client.get(LIST).content.decode()
+
+    with committed():
+        PanelMembershipFactory(wijk=wijk, member=resident)
+
+    assert reverse("review:dashboard") in client.get(LIST).content.decode()
+
+
+def test_a_page_put_in_the_menu_shows_in_everyones_menu_at_once(client, resident):
+    client.force_login(resident)
+    assert "Over de wijkaanpak" not in client.get(LIST).content.decode()
+
+    with committed():
+        HomePage.objects.get().add_child(
+            instance=StandardPage(
+                title="Over de wijkaanpak", slug="wijkaanpak", show_in_menus=True, intro="-"
+            )
+        )
+
+    assert 'href="/wijkaanpak/">Over de wijkaanpak</a>' in client.get(LIST).content.decode()
