@@ -83,6 +83,9 @@ def bench_env(tmp: Path, *, db_name: str, port: int) -> dict[str, str]:
         }
     )
     env.pop("REDIS_URL", None)
+    # The production image carries compiled bytecode (platform/Dockerfile); without it every
+    # worker would compile each module it imports lazily, at each start and recycle.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
