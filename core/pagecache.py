@@ -152,7 +152,7 @@ def fragment(request, key: str, build: Callable[[], Any]) -> Any:
 
 
 def menu_key(request) -> str:
-    """The fragment key of the main menu (cms_tags.main_menu), by host and language."""
+    """The fragment key of the main menu (cms_tags.main_menu_items), by host and language."""
     return f"menu:{request.get_host()}:{translation.get_language()}"
 
 

@@ -1,29 +1,25 @@
 """The project cards of the ballot page, rendered once per round and language.
 
 The cards are the bulk of the ballot page (twenty projects: photo, summary, cost, field)
-and the same for every voter but for what each voter chose. They are rendered with a
-marker where the choice goes, kept with the page cache's generation (core.pagecache:
+and the same for every voter but for what each voter chose. They are rendered with a hole
+where the choice goes (core.holes), kept with the page cache's generation (core.pagecache:
 a change to a project or the round renews them), and the voter's choices are filled in
-per request. The markers are HTML comments: anything a person typed is escaped before it
-reaches the page, so no title or summary can contain one.
+per request.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from budget import selectors
 from budget.models import Project, Round
 from core import pagecache
 from core.context_processors import nav_key
-
-_MARKER = re.compile(r"<!--wp-(choice|points)-(\d+)-->")
+from core.holes import fill, hole
 
 
 def _round_key(pk: int) -> str:
@@ -70,23 +66,24 @@ def cards_html(request, budget_round, cards: list[dict], *, is_points: bool) -> 
     )
     by_pk = {card["project"].pk: card for card in cards}
 
-    def fill(match: re.Match) -> str:
-        card = by_pk.get(int(match[2]))
+    def value(name: str) -> str:
+        kind, _dash, pk = name.partition("-")
+        card = by_pk.get(int(pk))
         if card is None:
             return ""
-        if match[1] == "choice":
+        if kind == "choice":
             return " checked" if card.get("checked") else ""
         return escape(card.get("value", ""))
 
-    return mark_safe(_MARKER.sub(fill, template))  # noqa: S308 - escaped above and in _render
+    return fill(template, value)
 
 
 def _render(budget_round, projects, is_points: bool) -> str:
     markers = [
         {
             "project": project,
-            "checked_attr": mark_safe(f"<!--wp-choice-{project.pk}-->"),  # noqa: S308
-            "value": mark_safe(f"<!--wp-points-{project.pk}-->"),  # noqa: S308
+            "checked_attr": hole(f"choice-{project.pk}"),
+            "value": hole(f"points-{project.pk}"),
         }
         for project in projects
     ]

@@ -9,16 +9,15 @@ from core import pagecache
 register = template.Library()
 
 
-@register.inclusion_tag("cms/partials/_menu_items.html", takes_context=True)
-def main_menu(context):
+@register.simple_tag(takes_context=True)
+def main_menu_items(context) -> list[dict]:
     """The live pages directly under the home page that editors marked 'show in menus'
-    (kept with the page cache's generation: every page published or moved renews it)."""
+    (title, url, url_path), kept with the page cache's generation: every page published
+    or moved renews it. `{% main_menu_items as menu %}`; base.html hands it to site_header."""
     request = context.get("request")
-    current = getattr(context.get("page"), "url_path", "")
     if request is None:
-        return {"pages": [], "current_path": current}
-    pages = pagecache.fragment(request, pagecache.menu_key(request), lambda: _menu_items(request))
-    return {"pages": pages, "current_path": current}
+        return []
+    return pagecache.fragment(request, pagecache.menu_key(request), lambda: _menu_items(request))
 
 
 def _menu_items(request) -> list[dict]:
