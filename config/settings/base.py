@@ -127,6 +127,12 @@ if env.REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Parts of templates that depend only on what their {% cache %} tag names (the footer per
+# language, the static links): per process, never stale, so no shared cache is needed.
+CACHES["templates"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "templates",
+}
 # Anonymous visitors' pages are kept this many seconds at most (core/pagecache.py); only with
 # a cache all workers share, or a write in one worker would not reach the others' copies.
 PAGE_CACHE_SECONDS = 60 if env.REDIS_URL else 0
