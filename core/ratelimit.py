@@ -6,6 +6,8 @@ allauth limits its own forms; this covers our forms that guard secrets
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -26,17 +28,61 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+@dataclass(frozen=True)
+class Limit:
+    """One counter: `limit` attempts per `window_seconds` for `key` within `scope`."""
+
+    scope: str
+    key: str
+    limit: int
+    window_seconds: int
+
+    @property
+    def cache_key(self) -> str:
+        return f"rl:{self.scope}:{self.key}"
+
+
+# Count every key and start its window on the first attempt, atomically, in one round trip.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = count
+end
+return counts
+"""
+
+
+def count_attempts(limits: list[Limit]) -> list[bool]:
+    """Count one attempt against each limit; for each, whether it is now exceeded.
+
+    On Redis (django-redis) all counters move in one round trip (a Lua script: casting a
+    ballot checks two of them); on other caches, add and incr per counter.
+    """
+    client_of = getattr(getattr(cache, "client", None), "get_client", None)
+    if client_of is not None:
+        client = client_of(write=True)
+        keys = [cache.client.make_key(limit.cache_key) for limit in limits]
+        counts = client.eval(
+            _COUNT_SCRIPT, len(keys), *keys, *[limit.window_seconds for limit in limits]
+        )
+    else:
+        counts = [_count_one(limit) for limit in limits]
+    return [count > limit.limit for count, limit in zip(counts, limits, strict=True)]
+
+
+def _count_one(limit: Limit) -> int:
+    cache.add(limit.cache_key, 0, timeout=limit.window_seconds)
+    try:
+        return cache.incr(limit.cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(limit.cache_key, 1, timeout=limit.window_seconds)
+        return 1
+
+
 def is_limited(*, scope: str, keys: list[str], limit: int, window_seconds: int) -> bool:
     """Count one attempt against each key; True when any key went over its limit."""
-    limited = False
-    for key in keys:
-        cache_key = f"rl:{scope}:{key}"
-        cache.add(cache_key, 0, timeout=window_seconds)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window_seconds)
-            count = 1
-        if count > limit:
-            limited = True
-    return limited
+    window = window_seconds
+    limits = [Limit(scope=scope, key=key, limit=limit, window_seconds=window) for key in keys]
+    return any(count_attempts(limits))

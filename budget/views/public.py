@@ -23,7 +23,7 @@ from budget.views.ballot_cards import ballot_round, cards_html
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.pdf import render_pdf
 from core.permissions import object_permission_required
-from core.ratelimit import client_ip, is_limited
+from core.ratelimit import Limit, client_ip, count_attempts, is_limited
 from core.views import apply_errors
 
 CODE_ATTEMPTS = 5
@@ -282,19 +282,24 @@ def ballot(request, pk: int):
 def _ballot_submissions_limited(request, budget_round, code: VotingCode | None) -> bool:
     """Count one ballot submission against the voter (account or letter code) and the IP."""
     voter = f"code:{code.pk}" if code is not None else f"user:{request.user.pk}"
-    per_voter = is_limited(
-        scope=f"ballot:{budget_round.pk}",
-        keys=[voter],
-        limit=BALLOT_SUBMISSIONS_PER_VOTER,
-        window_seconds=BALLOT_WINDOW_SECONDS,
+    return any(
+        count_attempts(
+            [
+                Limit(
+                    scope=f"ballot:{budget_round.pk}",
+                    key=voter,
+                    limit=BALLOT_SUBMISSIONS_PER_VOTER,
+                    window_seconds=BALLOT_WINDOW_SECONDS,
+                ),
+                Limit(
+                    scope="ballot-ip",
+                    key=f"ip:{client_ip(request)}",
+                    limit=BALLOT_SUBMISSIONS_PER_IP,
+                    window_seconds=BALLOT_WINDOW_SECONDS,
+                ),
+            ]
+        )
     )
-    per_ip = is_limited(
-        scope="ballot-ip",
-        keys=[f"ip:{client_ip(request)}"],
-        limit=BALLOT_SUBMISSIONS_PER_IP,
-        window_seconds=BALLOT_WINDOW_SECONDS,
-    )
-    return per_voter or per_ip
 
 
 def voter_refusal_closed(budget_round) -> str:

@@ -87,3 +87,37 @@ def test_residents_helped_at_one_desk_are_not_stopped_by_each_others_tries(clien
         client.force_login(ProfileFactory(wijk=wijk, house_number=str(n + 1)).user)
         response = client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR="192.0.2.7")
         assert response.status_code == 400  # a wrong code, said as such: not "too many tries"
+
+
+def test_each_counter_stops_at_its_own_limit_and_counts_in_one_go():
+    from core.ratelimit import Limit, count_attempts
+
+    voter = Limit(scope="ballot:1", key="user:1", limit=3, window_seconds=60)
+    address = Limit(scope="ballot-ip", key="ip:192.0.2.1", limit=5, window_seconds=60)
+
+    results = [count_attempts([voter, address]) for _ in range(6)]
+
+    assert results == [
+        [False, False],
+        [False, False],
+        [False, False],
+        [True, False],
+        [True, False],
+        [True, True],
+    ]
+    other = Limit(scope="ballot:1", key="user:2", limit=3, window_seconds=60)
+    assert count_attempts([other]) == [False]
+
+
+def test_a_counter_starts_its_window_on_the_first_attempt():
+    from django.core.cache import cache
+
+    from core.ratelimit import Limit, count_attempts
+
+    limit = Limit(scope="code", key="ip:192.0.2.9", limit=5, window_seconds=900)
+    count_attempts([limit])
+    count_attempts([limit])
+
+    assert cache.get(limit.cache_key) == 2
+    if hasattr(cache, "ttl"):  # django-redis: the window runs from the first attempt
+        assert 0 < cache.ttl(limit.cache_key) <= 900
