@@ -121,6 +121,33 @@ def _m2m_changed(sender, action, **kwargs) -> None:
         _changed(sender, **kwargs)
 
 
+# The generation this process saw last: a guess that lets a request read the generation and
+# what it keys in one round trip (read_many). Only ever a guess; the cache decides.
+_last_seen: list[int | None] = [None]
+
+
+def read_many(request, keys_for: Callable[[int], list[str]]) -> dict[str, Any]:
+    """The keys `keys_for(generation)` under the current generation, found or not, usually in
+    one round trip: the generation is read with the keys built on the last one this process
+    saw, and only when it has moved on are the keys read again. Sets the request's
+    generation. Empty when the page cache is off."""
+    if not seconds():
+        return {}
+    known = getattr(request, "_pagecache_generation", None)
+    guess = known if known is not None else _last_seen[0]
+    if known is None and guess is not None:
+        found = cache.get_many([GENERATION_KEY, *keys_for(guess)])
+        current = found.pop(GENERATION_KEY, None)
+        if current == guess:
+            request._pagecache_generation = guess
+            return found
+        if current is not None:  # moved on: read the keys again under the new one
+            request._pagecache_generation = current
+    current = request_generation(request)
+    _last_seen[0] = current
+    return cache.get_many(keys_for(current))
+
+
 def request_generation(request) -> int | None:
     """The generation this request works with (read once per request); None when off."""
     if not seconds():
@@ -158,11 +185,11 @@ def menu_key(request) -> str:
 
 def prefetch(request, keys: list[str]) -> None:
     """Read the fragments a page is about to ask for in one round trip to the cache."""
+    found = read_many(request, lambda current: [f"fragment:{current}:{key}" for key in keys])
     current = request_generation(request)
     if current is None:
         return
     full_keys = [f"fragment:{current}:{key}" for key in keys]
-    found = cache.get_many(full_keys)
     request._pagecache_fragments = {key: found.get(key) for key in full_keys}
 
 
@@ -208,8 +235,9 @@ class PageCacheMiddleware:
         timeout = seconds()
         if not timeout or not _cacheable_request(request):
             return self.get_response(request)
+        stored = read_many(request, lambda current: [_key(request, current)])
         key = _key(request, request_generation(request))
-        stored = cache.get(key)
+        stored = stored.get(key)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content)

@@ -10,9 +10,10 @@ per request.
 from __future__ import annotations
 
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from budget import selectors
@@ -20,6 +21,42 @@ from budget.models import Project, Round
 from core import pagecache
 from core.context_processors import nav_key
 from core.holes import fill, hole
+
+BODY = "budget/partials/_ballot_body.html"
+
+
+def _body_key(pk: int, *, has_ballot: bool) -> str:
+    return f"ballot-body:{pk}:{translation.get_language()}:{has_ballot}"
+
+
+def body_html(request, context: dict) -> SafeString:
+    """The ballot page's content. A first view (an unbound form: nothing typed, no errors)
+    is rendered once per round, language and whether the voter has voted, with holes for
+    the CSRF token, the budget meter and the cards; a submitted form is rendered whole."""
+    meter = render_to_string("budget/partials/_ballot_meter.html", context)
+    cards = context["cards_html"]()
+    csrf = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    if context["form"].is_bound:
+        return render_to_string(
+            BODY, {**context, "csrf_input": csrf, "meter_html": meter, "cards_html": cards}
+        )
+    has_ballot = bool(context.get("has_ballot"))
+    template = pagecache.fragment(
+        request,
+        _body_key(context["round"].pk, has_ballot=has_ballot),
+        lambda: render_to_string(
+            BODY,
+            {
+                **context,
+                "csrf_input": hole("csrf"),
+                "meter_html": hole("meter"),
+                "cards_html": hole("cards"),
+            },
+        ),
+    )
+    return fill(template, {"csrf": csrf, "meter": meter, "cards": cards}.__getitem__)
 
 
 def _round_key(pk: int) -> str:
@@ -35,6 +72,7 @@ def prefetch(request, pk: int) -> None:
     """Everything the ballot page keeps in the cache, in one round trip: the round and its
     projects, the cards, the menu and (logged in) the header links."""
     keys = [_round_key(pk), _cards_key(pk), pagecache.menu_key(request)]
+    keys += [_body_key(pk, has_ballot=False), _body_key(pk, has_ballot=True)]
     if request.user.is_authenticated:
         keys.append(nav_key(request.user))
     pagecache.prefetch(request, keys)

@@ -163,8 +163,8 @@ def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
         if card.get("checked") or (form.uses_points and card["points"])
     }
     total = chosen_total(projects, choices)
-    return {
-        # A callable: only the ballot form shows the cards (the template calls it).
+    context = {
+        # Callables: only the ballot form shows the cards (the template calls them).
         "cards_html": lambda: cards_html(request, budget_round, cards, is_points=form.uses_points),
         "round": budget_round,
         "form": form,
@@ -178,6 +178,8 @@ def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
         "is_points": form.uses_points,
         "is_knapsack": budget_round.ballot_style == BallotStyle.KNAPSACK,
     }
+    context["body_html"] = lambda: ballot_cards.body_html(request, context)
+    return context
 
 
 def ballot(request, pk: int):

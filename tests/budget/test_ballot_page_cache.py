@@ -54,9 +54,14 @@ def test_each_voter_sees_their_own_choices_not_the_first_visitors(wijk, voting_r
     with committed():
         ballot_cast(actor=first, budget_round=voting_round, choices={projects["Bankjes"].pk: 1})
 
+    first_page, second_page = _page(first, voting_round), _page(second, voting_round)
+    assert _checked(first_page) == {"Bankjes"}
+    assert _checked(second_page) == set()
     assert _checked(_page(first, voting_round)) == {"Bankjes"}
-    assert _checked(_page(second, voting_round)) == set()
-    assert _checked(_page(first, voting_round)) == {"Bankjes"}
+    assert "U heeft al gestemd" in first_page and "U heeft al gestemd" not in second_page
+    # The budget meter is the voter's own: € 3.000 chosen of 10.000, and nothing chosen.
+    assert 'data-meter="left">7.000,00<' in first_page
+    assert 'data-meter="left">10.000,00<' in second_page
 
 
 def test_a_renamed_or_withdrawn_project_shows_at_once(resident, voting_round, projects):
@@ -97,3 +102,20 @@ def test_points_ballots_show_each_voters_points(wijk):
 
     assert f'name="points_{park.pk}" value="7"' in _page(first, budget_round)
     assert f'name="points_{park.pk}" value=""' in _page(second, budget_round)
+
+
+def test_the_ballot_form_posts_with_the_voters_own_token(wijk, voting_round, projects):
+    url = reverse("budget:ballot", args=[voting_round.pk])
+    for number in (1, 2):  # the second voter gets the cached form, with their own token
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(verified_resident(wijk, postcode="6441AB", house_number=str(number)))
+        page = browser.get(url).content.decode()
+        form = page.split("data-ballot>")[1]
+        token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+        response = browser.post(
+            url,
+            {"csrfmiddlewaretoken": token, "projects": [projects["Bankjes"].pk], "step": "review"},
+        )
+
+        assert response.status_code == 200
