@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 _HOLE = re.compile(r"<!--wp-([a-z0-9-]+)-->")
@@ -25,3 +27,10 @@ def hole(name: str) -> SafeString:
 def fill(html: str, value: Callable[[str], str]) -> SafeString:
     """`html` with every hole replaced by `value(name)`, which must return safe HTML."""
     return mark_safe(_HOLE.sub(lambda match: value(match[1]), html))  # noqa: S308
+
+
+def csrf_input(request) -> SafeString:
+    """What `{% csrf_token %}` writes, for the CSRF hole of HTML rendered without a request."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )

@@ -41,7 +41,6 @@ from django.http import HttpResponse
 from django.utils import translation
 
 GENERATION_KEY = "pagecache:generation"
-ALLOWED_COOKIES_BASE = frozenset({"csrftoken"})
 ALLOWED_QUERY = frozenset({"page"})
 NO_EFFECT_ON_PAGES = frozenset(
     {
@@ -167,7 +166,7 @@ def fragment(request, key: str, build: Callable[[], Any]) -> Any:
     current = request_generation(request)
     if current is None:
         return build()
-    full_key = f"fragment:{current}:{key}"
+    full_key = _fragment_key(current, key)
     fetched = getattr(request, "_pagecache_fragments", {})
     value = fetched[full_key] if full_key in fetched else cache.get(full_key)
     if value is None:
@@ -185,18 +184,22 @@ def menu_key(request) -> str:
 
 def prefetch(request, keys: list[str]) -> None:
     """Read the fragments a page is about to ask for in one round trip to the cache."""
-    found = read_many(request, lambda current: [f"fragment:{current}:{key}" for key in keys])
+    found = read_many(request, lambda current: [_fragment_key(current, key) for key in keys])
     current = request_generation(request)
     if current is None:
         return
-    full_keys = [f"fragment:{current}:{key}" for key in keys]
+    full_keys = [_fragment_key(current, key) for key in keys]
     request._pagecache_fragments = {key: found.get(key) for key in full_keys}
+
+
+def _fragment_key(current: int, key: str) -> str:
+    return f"fragment:{current}:{key}"
 
 
 def _cacheable_request(request) -> bool:
     if request.method != "GET":
         return False
-    allowed = ALLOWED_COOKIES_BASE | {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+    allowed = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
     if not set(request.COOKIES) <= allowed:
         return False
     for name in request.GET:

@@ -72,6 +72,11 @@ def count_attempts(limits: list[Limit]) -> list[bool]:
     return [count > limit.limit for count, limit in zip(counts, limits, strict=True)]
 
 
+def over_limit(*limits: Limit) -> bool:
+    """Count one attempt against each limit; True when any of them is now exceeded."""
+    return any(count_attempts(list(limits)))
+
+
 def _count_one(limit: Limit) -> int:
     cache.add(limit.cache_key, 0, timeout=limit.window_seconds)
     try:
@@ -84,5 +89,6 @@ def _count_one(limit: Limit) -> int:
 def is_limited(*, scope: str, keys: list[str], limit: int, window_seconds: int) -> bool:
     """Count one attempt against each key; True when any key went over its limit."""
     window = window_seconds
-    limits = [Limit(scope=scope, key=key, limit=limit, window_seconds=window) for key in keys]
-    return any(count_attempts(limits))
+    return over_limit(
+        *(Limit(scope=scope, key=key, limit=limit, window_seconds=window) for key in keys)
+    )

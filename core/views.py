@@ -33,7 +33,7 @@ from core.models import (
 )
 from core.pdf import render_pdf
 from core.permissions import object_permission_required
-from core.ratelimit import client_ip, is_limited
+from core.ratelimit import Limit, client_ip, over_limit
 
 CODE_ATTEMPTS = 5
 # Per address more: at the library or the municipal desk residents share one connection,
@@ -124,20 +124,20 @@ def residency_code_enter(request):
     form = ResidencyCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        per_account = is_limited(
-            scope="residency-code",
-            keys=[f"user:{request.user.pk}"],
-            limit=CODE_ATTEMPTS,
-            window_seconds=CODE_WINDOW_SECONDS,
-        )
-        per_ip = is_limited(
-            scope="residency-code-ip",
-            keys=[f"ip:{client_ip(request)}"],
-            limit=CODE_ATTEMPTS_PER_IP,
-            window_seconds=CODE_WINDOW_SECONDS,
-        )
-        limited = per_account or per_ip
-        if limited:
+        if over_limit(
+            Limit(
+                scope="residency-code",
+                key=f"user:{request.user.pk}",
+                limit=CODE_ATTEMPTS,
+                window_seconds=CODE_WINDOW_SECONDS,
+            ),
+            Limit(
+                scope="residency-code-ip",
+                key=f"ip:{client_ip(request)}",
+                limit=CODE_ATTEMPTS_PER_IP,
+                window_seconds=CODE_WINDOW_SECONDS,
+            ),
+        ):
             form.is_valid()
             form.add_error(
                 None,

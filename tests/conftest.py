@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
 
 from tests.factories import (
     PanelMembershipFactory,
@@ -23,6 +27,30 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def page_cache_on():
+    """The page cache and its fragments switched on (tests keep it off: core/pagecache.py)."""
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        yield
+
+
+@pytest.fixture
+def committed():
+    """A context manager doing what a commit does to the after-commit callbacks registered so
+    far: run them once and forget them. (pytest-django's capture leaves them registered,
+    which would hide later page-cache invalidations behind the first.)"""
+
+    @contextlib.contextmanager
+    def commit():
+        yield
+        callbacks = list(connection.run_on_commit)
+        connection.run_on_commit.clear()
+        for _savepoints, callback, _robust in callbacks:
+            callback()
+
+    return commit
 
 
 @pytest.fixture

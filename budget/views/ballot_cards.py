@@ -10,17 +10,16 @@ per request.
 from __future__ import annotations
 
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from budget import selectors
 from budget.models import Project, Round
 from core import pagecache
 from core.context_processors import nav_key
-from core.holes import fill, hole
+from core.holes import csrf_input, fill, hole
 
 BODY = "budget/partials/_ballot_body.html"
 
@@ -35,9 +34,7 @@ def body_html(request, context: dict) -> SafeString:
     the CSRF token, the budget meter and the cards; a submitted form is rendered whole."""
     meter = render_to_string("budget/partials/_ballot_meter.html", context)
     cards = context["cards_html"]()
-    csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    csrf = csrf_input(request)
     if context["form"].is_bound:
         return render_to_string(
             BODY, {**context, "csrf_input": csrf, "meter_html": meter, "cards_html": cards}

@@ -23,7 +23,7 @@ from budget.views.ballot_cards import ballot_round, cards_html
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.pdf import render_pdf
 from core.permissions import object_permission_required
-from core.ratelimit import Limit, client_ip, count_attempts, is_limited
+from core.ratelimit import Limit, client_ip, is_limited, over_limit
 from core.views import apply_errors
 
 CODE_ATTEMPTS = 5
@@ -285,23 +285,19 @@ def ballot(request, pk: int):
 def _ballot_submissions_limited(request, budget_round, code: VotingCode | None) -> bool:
     """Count one ballot submission against the voter (account or letter code) and the IP."""
     voter = f"code:{code.pk}" if code is not None else f"user:{request.user.pk}"
-    return any(
-        count_attempts(
-            [
-                Limit(
-                    scope=f"ballot:{budget_round.pk}",
-                    key=voter,
-                    limit=BALLOT_SUBMISSIONS_PER_VOTER,
-                    window_seconds=BALLOT_WINDOW_SECONDS,
-                ),
-                Limit(
-                    scope="ballot-ip",
-                    key=f"ip:{client_ip(request)}",
-                    limit=BALLOT_SUBMISSIONS_PER_IP,
-                    window_seconds=BALLOT_WINDOW_SECONDS,
-                ),
-            ]
-        )
+    return over_limit(
+        Limit(
+            scope=f"ballot:{budget_round.pk}",
+            key=voter,
+            limit=BALLOT_SUBMISSIONS_PER_VOTER,
+            window_seconds=BALLOT_WINDOW_SECONDS,
+        ),
+        Limit(
+            scope="ballot-ip",
+            key=f"ip:{client_ip(request)}",
+            limit=BALLOT_SUBMISSIONS_PER_IP,
+            window_seconds=BALLOT_WINDOW_SECONDS,
+        ),
     )
 
 
@@ -348,20 +344,20 @@ def code_enter(request, pk: int):
             # Without a session of its own every first visitor would share one counter
             # ("session:None"), and five residents would lock out everyone else.
             request.session.create()
-        per_browser = is_limited(
-            scope="voting-code",
-            keys=[f"session:{request.session.session_key}"],
-            limit=CODE_ATTEMPTS,
-            window_seconds=CODE_WINDOW_SECONDS,
-        )
-        per_ip = is_limited(
-            scope="voting-code-ip",
-            keys=[f"ip:{client_ip(request)}"],
-            limit=CODE_ATTEMPTS_PER_IP,
-            window_seconds=CODE_WINDOW_SECONDS,
-        )
-        limited = per_browser or per_ip
-        if limited:
+        if over_limit(
+            Limit(
+                scope="voting-code",
+                key=f"session:{request.session.session_key}",
+                limit=CODE_ATTEMPTS,
+                window_seconds=CODE_WINDOW_SECONDS,
+            ),
+            Limit(
+                scope="voting-code-ip",
+                key=f"ip:{client_ip(request)}",
+                limit=CODE_ATTEMPTS_PER_IP,
+                window_seconds=CODE_WINDOW_SECONDS,
+            ),
+        ):
             form.is_valid()
             form.add_error(
                 None, _("Too many attempts. Wait a quarter of an hour before you try again.")

@@ -3,36 +3,18 @@ their own choices, and a change to a project shows at once."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from budget.services import ballot_cast
 from tests.factories.budget import ProjectFactory, RoundFactory
 from tests.factories.initiatives import verified_resident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on():
-    with override_settings(PAGE_CACHE_SECONDS=60):
-        yield
-
-
-@contextlib.contextmanager
-def committed():
-    """Run the after-commit callbacks registered so far, as a commit would."""
-    yield
-    callbacks = list(connection.run_on_commit)
-    connection.run_on_commit.clear()
-    for _savepoints, callback, _robust in callbacks:
-        callback()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 def _checked(page: str) -> set[str]:
@@ -48,7 +30,9 @@ def _page(user, budget_round) -> str:
     return response.content.decode()
 
 
-def test_each_voter_sees_their_own_choices_not_the_first_visitors(wijk, voting_round, projects):
+def test_each_voter_sees_their_own_choices_not_the_first_visitors(
+    wijk, voting_round, projects, committed
+):
     first = verified_resident(wijk, postcode="6441AB", house_number="1")
     second = verified_resident(wijk, postcode="6441AB", house_number="2")
     with committed():
@@ -64,7 +48,7 @@ def test_each_voter_sees_their_own_choices_not_the_first_visitors(wijk, voting_r
     assert 'data-meter="left">10.000,00<' in second_page
 
 
-def test_a_renamed_or_withdrawn_project_shows_at_once(resident, voting_round, projects):
+def test_a_renamed_or_withdrawn_project_shows_at_once(resident, voting_round, projects, committed):
     assert "Speeltuin" in _page(resident, voting_round)
 
     with committed():
@@ -78,7 +62,7 @@ def test_a_renamed_or_withdrawn_project_shows_at_once(resident, voting_round, pr
     assert "Moestuin" not in page
 
 
-def test_a_title_that_looks_like_a_marker_stays_text(resident, voting_round):
+def test_a_title_that_looks_like_a_marker_stays_text(resident, voting_round, committed):
     with committed():
         sneaky = ProjectFactory(
             round=voting_round, title="<!--wp-choice-1--> Kas", cost=Decimal("100")
@@ -90,7 +74,7 @@ def test_a_title_that_looks_like_a_marker_stays_text(resident, voting_round):
     assert f'value="{sneaky.pk}" data-cost="100.00" data-ballot-choice>' in page
 
 
-def test_points_ballots_show_each_voters_points(wijk):
+def test_points_ballots_show_each_voters_points(wijk, committed):
     with committed():
         budget_round = RoundFactory(wijk=wijk, ballot_style="points", points_total=10)
         park = ProjectFactory(round=budget_round, title="Park", cost=Decimal("1000"))

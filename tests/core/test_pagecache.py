@@ -3,8 +3,6 @@ never someone else's page."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
@@ -19,30 +17,13 @@ from tests.factories import PanelMembershipFactory
 from tests.factories.budget import ProjectFactory, RoundFactory, phase_dates
 from tests.factories.initiatives import InitiativeFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_page_cache_on")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 LIST = "/initiatieven/"
 
 
 @pytest.fixture
-def _page_cache_on():
-    with override_settings(PAGE_CACHE_SECONDS=60):
-        yield
-
-
-@contextlib.contextmanager
-def committed():
-    """What a commit does to the callbacks registered so far: run them once and forget them
-    (pytest-django's capture leaves them registered, which would hide later ones)."""
-    yield
-    callbacks = list(connection.run_on_commit)
-    connection.run_on_commit.clear()
-    for _savepoints, callback, _robust in callbacks:
-        callback()
-
-
-@pytest.fixture
-def published(wijk):
+def published(wijk, committed):
     with committed():
         return InitiativeFactory(wijk=wijk, title="Moestuin Kerkstraat", status="published")
 
@@ -62,7 +43,7 @@ def test_a_second_anonymous_visit_is_served_without_the_database(
     assert second["X-Frame-Options"] == "DENY"
 
 
-def test_a_new_initiative_shows_at_once_after_its_commit(client, wijk, published):
+def test_a_new_initiative_shows_at_once_after_its_commit(client, wijk, published, committed):
     assert "Bankjes op het plein" not in client.get(LIST).content.decode()
 
     with committed():
@@ -104,7 +85,7 @@ def test_an_english_visitor_gets_the_english_page_not_the_cached_dutch_one(clien
     assert '<html lang="en"' in english
 
 
-def test_a_page_with_a_form_token_is_never_shared(wijk):
+def test_a_page_with_a_form_token_is_never_shared(wijk, committed):
     """The letter-code form carries a CSRF token bound to the visitor's cookie: a cached copy
     would carry the first visitor's token, and everyone after them would be refused."""
     with committed():
@@ -140,7 +121,7 @@ def test_search_results_and_filters_are_not_cached(client, published):
     assert len(queries) > 0
 
 
-def test_casting_a_ballot_does_not_make_every_page_stale(wijk, resident):
+def test_casting_a_ballot_does_not_make_every_page_stale(wijk, resident, committed):
     with committed():
         budget_round = RoundFactory(wijk=wijk, **phase_dates("voting"))
         project = ProjectFactory(round=budget_round, status="eligible")
@@ -161,7 +142,7 @@ def test_without_a_shared_cache_nothing_is_cached(client, published):
     assert len(queries) > 0
 
 
-def test_a_new_panel_member_gets_the_wijkpanel_link_at_once(client, resident, wijk):
+def test_a_new_panel_member_gets_the_wijkpanel_link_at_once(client, resident, wijk, committed):
     client.force_login(resident)
     assert reverse("review:dashboard") not in client.get(LIST).content.decode()
 
@@ -171,7 +152,7 @@ def test_a_new_panel_member_gets_the_wijkpanel_link_at_once(client, resident, wi
     assert reverse("review:dashboard") in client.get(LIST).content.decode()
 
 
-def test_a_page_put_in_the_menu_shows_in_everyones_menu_at_once(client, resident):
+def test_a_page_put_in_the_menu_shows_in_everyones_menu_at_once(client, resident, committed):
     client.force_login(resident)
     assert "Over de wijkaanpak" not in client.get(LIST).content.decode()
 

@@ -130,7 +130,9 @@ def test_subsidy_schemes(staff_client, client, wijk):
     assert_queries_constant(staff_client, "/subsidie/", add)
 
 
-def test_review_queue_for_staff(staff_client, wijk):
+def _add_reviews(wijk):
+    """assert_queries_constant's `add`: n initiatives in review, each with a member review."""
+
     def add(n):
         for _ in range(n):
             subject = ReviewInitiativeFactory(wijk=wijk, title=f"Moestuin {_n()}")
@@ -138,20 +140,15 @@ def test_review_queue_for_staff(staff_client, wijk):
             MemberReviewFactory(review=review)
         return [subject.title]
 
-    assert_queries_constant(staff_client, "/beheer/wijkpanel/", add)
+    return add
+
+
+def test_review_queue_for_staff(staff_client, wijk):
+    assert_queries_constant(staff_client, "/beheer/wijkpanel/", _add_reviews(wijk))
 
 
 def test_review_dashboard_of_a_panel_member(totp_client, panel_chair, wijk):
-    client = totp_client(panel_chair)
-
-    def add(n):
-        for _ in range(n):
-            subject = ReviewInitiativeFactory(wijk=wijk, title=f"Moestuin {_n()}")
-            review = ReviewFactory(subject=subject)
-            MemberReviewFactory(review=review)
-        return [subject.title]
-
-    assert_queries_constant(client, "/wijkpanel/", add)
+    assert_queries_constant(totp_client(panel_chair), "/wijkpanel/", _add_reviews(wijk))
 
 
 def test_rounds_for_staff(staff_client, wijk):

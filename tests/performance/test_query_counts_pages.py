@@ -29,13 +29,19 @@ pytestmark = pytest.mark.django_db
 # --- Home, wijk page and the cms listings ---------------------------------------------
 
 
+def _cms_items(wijk) -> int:
+    """A news item, a decision and an event about the wijk, numbered alike; the number."""
+    number = _n()
+    NewsPageFactory(title=f"Nieuws {number}", wijken=[wijk], image=ImageFactory())
+    DecisionPageFactory(title=f"Besluit {number}", wijken=[wijk])
+    EventPageFactory(title=f"Activiteit {number}", wijken=[wijk])
+    return number
+
+
 def test_home_page(client, wijk_page, wijk):
     def add(n):
         for _ in range(n):
-            number = _n()
-            NewsPageFactory(title=f"Nieuws {number}", wijken=[wijk], image=ImageFactory())
-            DecisionPageFactory(title=f"Besluit {number}", wijken=[wijk])
-            EventPageFactory(title=f"Activiteit {number}", wijken=[wijk])
+            number = _cms_items(wijk)
             other = WijkFactory(name=f"Wijk {number}", slug=f"wijk-{number}")
             page = WijkPage(title=f"Wijkpagina {number}", slug=f"wijk-{number}", wijk=other)
             wijk_page.get_parent().add_child(instance=page)
@@ -50,10 +56,7 @@ def test_home_page(client, wijk_page, wijk):
 def test_wijk_page(client, wijk_page, wijk):
     def add(n):
         for _ in range(n):
-            number = _n()
-            NewsPageFactory(title=f"Nieuws {number}", wijken=[wijk], image=ImageFactory())
-            DecisionPageFactory(title=f"Besluit {number}", wijken=[wijk])
-            EventPageFactory(title=f"Activiteit {number}", wijken=[wijk])
+            number = _cms_items(wijk)
             WijkContact.objects.create(page=wijk_page, name=f"Contactpersoon {number}")
             RoundFactory(wijk=wijk, name=f"Wijkbudget {number}", phase="proposals")
         titles = _published_initiatives(wijk, n)

@@ -325,10 +325,12 @@ def test_a_hidden_month_hides_the_next_smallest_wijk_of_that_month(client, db, f
     assert pages["overview"]["2026-06"].value == 22
 
 
+def _two_wijken():
+    return (WijkFactory(name=name, slug=name.lower()) for name in ("Abdissenbosch", "Bekkerveld"))
+
+
 def test_with_two_wijken_the_other_one_hides_the_same_month(client, db, frozen):
-    small, large = (
-        WijkFactory(name=name, slug=name.lower()) for name in ("Abdissenbosch", "Bekkerveld")
-    )
+    small, large = _two_wijken()
     _registered(small, may=3, june=6)
     _registered(large, may=8, june=9)
     pages = _assert_no_month_can_be_worked_out(client)
@@ -337,9 +339,7 @@ def test_with_two_wijken_the_other_one_hides_the_same_month(client, db, frozen):
 
 
 def test_with_two_wijken_and_nothing_else_to_hide_the_overview_hides_the_month(client, db, frozen):
-    small, large = (
-        WijkFactory(name=name, slug=name.lower()) for name in ("Abdissenbosch", "Bekkerveld")
-    )
+    small, large = _two_wijken()
     _registered(small, may=3, june=6)
     # Bekkerveld's May is all it has: its total would give it away, and so Abdissenbosch's.
     _registered(large, may=8, june=0)
