@@ -18,12 +18,23 @@ from tests.factories.budget import ProjectFactory, RoundFactory
 THREADS = 50
 
 
+def _wijk(slug: str):
+    """A wijk of its own (transactional tests keep no fixtures) with area 6441."""
+    wijk = WijkFactory(slug=slug)
+    WijkPostcodeFactory(wijk=wijk, code="6441")
+    return wijk
+
+
+def _wijk_with_resident(slug: str):
+    """Such a wijk and a verified resident of it."""
+    wijk = _wijk(slug)
+    return wijk, VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_parallel_submissions_leave_exactly_one_ballot():
-    wijk = WijkFactory(slug="parallel")
-    WijkPostcodeFactory(wijk=wijk, code="6441")
-    voter = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    wijk, voter = _wijk_with_resident("parallel")
     budget_round = RoundFactory(wijk=wijk, max_choices=1)
     projects = [ProjectFactory(round=budget_round) for _ in range(5)]
     submissions = [{projects[i % len(projects)].pk: 1} for i in range(THREADS)]
@@ -56,9 +67,7 @@ def test_fifty_parallel_submissions_leave_exactly_one_ballot():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_residents_vote_while_the_voting_opens_messages_go_out(monkeypatch):
     """Telling a large wijk takes a while; meanwhile ballots must not wait for the round."""
-    wijk = WijkFactory(slug="notify-lock")
-    WijkPostcodeFactory(wijk=wijk, code="6441")
-    voter = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    wijk, voter = _wijk_with_resident("notify-lock")
     budget_round = RoundFactory(wijk=wijk, max_choices=1)
     project = ProjectFactory(round=budget_round)
     sending, release = threading.Event(), threading.Event()
@@ -109,9 +118,7 @@ def test_residents_vote_while_the_voting_opens_messages_go_out(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_parallel_notify_runs_tell_each_resident_once(monkeypatch):
-    wijk = WijkFactory(slug="notify-twice")
-    WijkPostcodeFactory(wijk=wijk, code="6441")
-    resident = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    wijk, resident = _wijk_with_resident("notify-twice")
     RoundFactory(wijk=wijk)
     real_send = services.notices.notifications.send_voting_opens
 
@@ -148,8 +155,7 @@ def test_two_parallel_notify_runs_tell_each_resident_once(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_submissions_with_one_letter_code_leave_one_ballot_and_one_participation():
-    wijk = WijkFactory(slug="parallel-code")
-    WijkPostcodeFactory(wijk=wijk, code="6441")
+    wijk = _wijk("parallel-code")
     budget_round = RoundFactory(wijk=wijk, max_choices=1, allow_letter_codes=True)
     projects = [ProjectFactory(round=budget_round) for _ in range(5)]
     addresses = parse_address_lines(text="Akerstraat 12, 6441 AB", wijk=wijk)
@@ -197,9 +203,7 @@ def test_a_budget_change_waits_for_the_first_ballot_in_flight_and_is_then_refuse
 
     from budget.services.rounds import round_update
 
-    wijk = WijkFactory(slug="racing")
-    WijkPostcodeFactory(wijk=wijk, code="6441")
-    voter = VerifiedProfileFactory(wijk=wijk, postcode="6441AB").user
+    wijk, voter = _wijk_with_resident("racing")
     staff = make_staff()
     budget_round = RoundFactory(wijk=wijk, max_choices=1, budget=Decimal("10000"))
     project = ProjectFactory(round=budget_round)
