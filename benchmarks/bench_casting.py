@@ -246,10 +246,14 @@ def main() -> None:
             )
             # Warm up every worker (imports, templates, connections) before measuring.
             run_wrk(bare_requests, 200, seconds=3, connections=args.connections)
-            bare = run_wrk(bare_requests, 200, seconds=args.seconds, connections=args.connections)
-            ballots = run_wrk(
-                ballot_requests, 302, seconds=args.seconds, connections=args.connections
-            )
+            with harness.cpu_use() as bare_cpu:
+                bare = run_wrk(
+                    bare_requests, 200, seconds=args.seconds, connections=args.connections
+                )
+            with harness.cpu_use() as ballot_cpu:
+                ballots = run_wrk(
+                    ballot_requests, 302, seconds=args.seconds, connections=args.connections
+                )
         finally:
             os.killpg(server.pid, signal.SIGQUIT)  # quick shutdown: the load is over
             try:
@@ -266,6 +270,8 @@ def main() -> None:
             f"{label:14}{row['requests']:>9}{wrong:>7}{row['per_second']:>9.1f}"
             f"{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}"
         )
+    print(f"bare view   {harness.format_cpu_use(bare_cpu)}")
+    print(f"ballot cast {harness.format_cpu_use(ballot_cpu)}")
     print(f"ratio ballot/bare throughput: {ballots['per_second'] / bare['per_second']:.2f}")
     verdict = ballots["per_second"] >= 200 and ballots["p95_ms"] < 100
     print(f"target 200 ballots/s with p95 < 100 ms: {'met' if verdict else 'not met'}")

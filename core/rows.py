@@ -1,0 +1,136 @@
+"""Model rows read and written with plain SQL, for the few statements on every logged-in
+request and every ballot.
+
+Building a query with the ORM costs several times what the database takes to answer it:
+loading the user with their profile and staff role took 1.1 ms of CPU through the ORM and
+0.1 ms as plain SQL, and a ballot made eight such statements. On a 2-core server that CPU
+is what limits how many ballots a second the site takes (benchmarks/bench_casting.py).
+
+Nothing here is written by hand per model: column lists come from the model's `_meta`, so a
+new field needs no change here, and values pass through the same preparation and converters
+the ORM applies (SQLite hands back booleans as integers and times as text; JSON is adapted
+per database). The SQL is portable between SQLite (3.35 or newer, for RETURNING) and
+PostgreSQL. Everywhere else, use the ORM; and a write to an audited model made here must
+write its history row too (`history_row`), in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from core.models import User
+
+
+class Table:
+    """A model's concrete columns, as selected under `alias` (or unqualified, for RETURNING)."""
+
+    def __init__(self, model: type[models.Model], alias: str = "") -> None:
+        self.model = model
+        self.alias = alias
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        # Per database alias: [(position, converters, column expression)] as the ORM's
+        # compiler would apply them.
+        self._converters: dict[str, list[tuple[int, list, Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def columns(self, connection: BaseDatabaseWrapper) -> str:
+        quote = connection.ops.quote_name
+        prefix = f"{quote(self.alias)}." if self.alias else ""
+        return ", ".join(f"{prefix}{quote(field.column)}" for field in self.fields)
+
+    def instance(self, values: Sequence[Any], connection: BaseDatabaseWrapper) -> models.Model:
+        """The model instance of one row's values (in `columns()` order), as the ORM makes it."""
+        values = list(values)
+        for position, converters, expression in self._converters_for(connection):
+            value = values[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[position] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+    def _converters_for(self, connection: BaseDatabaseWrapper) -> list[tuple[int, list, Any]]:
+        found = self._converters.get(connection.alias)
+        if found is None:
+            found = []
+            for position, field in enumerate(self.fields):
+                expression = field.get_col(self.alias or self.model._meta.db_table)
+                converters = connection.ops.get_db_converters(
+                    expression
+                ) + expression.get_db_converters(connection)
+                if converters:
+                    found.append((position, converters, expression))
+            self._converters[connection.alias] = found
+        return found
+
+
+def insert(
+    connection: BaseDatabaseWrapper,
+    instance: models.Model,
+    *,
+    conflict: Sequence[str] = (),
+    conflict_where: str = "",
+    update: dict[str, str] | None = None,
+    returning: Table | None = None,
+) -> models.Model | None:
+    """INSERT the instance's row; with `conflict` (column names) an upsert that sets
+    `update` (column -> SQL expression, `EXCLUDED.<column>` for the new value) instead.
+
+    With `returning`, the row as stored (after the insert or the update) comes back as a
+    new instance. An auto-increment primary key left empty is filled in by the database.
+    """
+    quote = connection.ops.quote_name
+    fields = [
+        field
+        for field in instance._meta.concrete_fields
+        if not (
+            field.primary_key and field.db_returning and getattr(instance, field.attname) is None
+        )
+    ]
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    ]
+    sql = (  # names from _meta, quoted; the values are parameters
+        f"INSERT INTO {quote(instance._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if conflict:
+        assignments = ", ".join(f"{quote(column)} = {value}" for column, value in update.items())
+        where = f" WHERE {conflict_where}" if conflict_where else ""
+        sql += (
+            f" ON CONFLICT ({', '.join(quote(column) for column in conflict)}){where}"
+            f" DO UPDATE SET {assignments}"
+        )
+    if returning is not None:
+        sql += f" RETURNING {returning.columns(connection)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if returning is None:
+            return None
+        return returning.instance(cursor.fetchone(), connection)
+
+
+def history_row(
+    instance: models.Model, *, actor: User | None, reason: str, created: bool
+) -> models.Model:
+    """The django-simple-history row recording the instance as it now is, as its post_save
+    handler would write it: who did it, why and when."""
+    history_model = type(instance).history.model
+    return history_model(
+        history_date=timezone.now(),
+        history_type="+" if created else "~",
+        history_user_id=actor.pk if actor is not None else None,
+        history_change_reason=reason,
+        **{
+            field.attname: getattr(instance, field.attname)
+            for field in history_model.tracked_fields
+        },
+    )
