@@ -29,10 +29,16 @@ from core.models import User
 class Table:
     """A model's concrete columns, as selected under `alias` (or unqualified, for RETURNING)."""
 
-    def __init__(self, model: type[models.Model], alias: str = "") -> None:
+    def __init__(
+        self, model: type[models.Model], alias: str = "", *, only: Sequence[str] = ()
+    ) -> None:
         self.model = model
         self.alias = alias
-        self.fields = list(model._meta.concrete_fields)
+        self.fields = (
+            [model._meta.get_field(name) for name in only]
+            if only
+            else list(model._meta.concrete_fields)
+        )
         self.attnames = [field.attname for field in self.fields]
         # Per database alias: [(position, converters, column expression)] as the ORM's
         # compiler would apply them.
@@ -46,15 +52,19 @@ class Table:
         prefix = f"{quote(self.alias)}." if self.alias else ""
         return ", ".join(f"{prefix}{quote(field.column)}" for field in self.fields)
 
-    def instance(self, values: Sequence[Any], connection: BaseDatabaseWrapper) -> models.Model:
-        """The model instance of one row's values (in `columns()` order), as the ORM makes it."""
-        values = list(values)
+    def values(self, row: Sequence[Any], connection: BaseDatabaseWrapper) -> list[Any]:
+        """One row's values (in `columns()` order) as Python values, as the ORM converts them."""
+        values = list(row)
         for position, converters, expression in self._converters_for(connection):
             value = values[position]
             for converter in converters:
                 value = converter(value, expression, connection)
             values[position] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return values
+
+    def instance(self, row: Sequence[Any], connection: BaseDatabaseWrapper) -> models.Model:
+        """The model instance of one row (with `only`, the others deferred), as the ORM makes it."""
+        return self.model.from_db(connection.alias, self.attnames, self.values(row, connection))
 
     def _converters_for(self, connection: BaseDatabaseWrapper) -> list[tuple[int, list, Any]]:
         found = self._converters.get(connection.alias)

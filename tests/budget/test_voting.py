@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from budget import services
 from budget.models import Ballot, Participation
 from budget.selectors import own_choices
+from tests.budget.conftest import make_residents
 from tests.factories import ProfileFactory, VerifiedProfileFactory
 from tests.factories.budget import ProjectFactory, RoundFactory
 
@@ -185,3 +187,58 @@ def test_the_configuration_is_locked_once_a_ballot_exists(staff, resident, votin
     voting_round.refresh_from_db()
     assert voting_round.budget == Decimal("12000")
     assert voting_round.name == "Wijkbudget Noord"
+
+
+def test_each_voter_gets_their_own_receipt_code_in_their_language(
+    resident, voting_round, projects, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The receipt e-mail is rendered once per round and language, the code filled in."""
+    neighbour = make_residents(voting_round.wijk, 1)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.ballot_cast(
+            actor=resident, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
+        )
+        with translation.override("en"):
+            second = services.ballot_cast(
+                actor=neighbour, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
+            )
+
+    dutch, english = mailoutbox
+    assert dutch.to == [resident.email] and english.to == [neighbour.email]
+    assert first.receipt in dutch.body and second.receipt not in dutch.body
+    assert second.receipt in english.body and first.receipt not in english.body
+    assert f"<strong>{second.receipt}</strong>" in english.alternatives[0][0]
+    assert dutch.subject == f"Uw stem voor {voting_round.name} is ontvangen"
+    assert english.subject == f"Your vote for {voting_round.name} has been received"
+    assert '<html lang="en">' in english.alternatives[0][0]
+
+
+def test_a_renamed_round_shows_its_new_name_in_the_next_receipt(
+    resident, voting_round, projects, mailoutbox, django_capture_on_commit_callbacks
+):
+    choice = {projects["Bankjes"].pk: 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ballot_cast(actor=resident, budget_round=voting_round, choices=choice)
+    voting_round.name = "Wijkbudget Zuid 2027"
+    voting_round.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ballot_cast(actor=resident, budget_round=voting_round, choices=choice)
+
+    assert "Wijkbudget Zuid 2027" not in mailoutbox[0].body
+    assert "Wijkbudget Zuid 2027" in mailoutbox[1].body
+
+
+def test_the_audit_trail_names_the_voter_as_actor_of_voting_and_changing(
+    resident, voting_round, projects
+):
+    for choice in ("Bankjes", "Speeltuin"):
+        services.ballot_cast(
+            actor=resident, budget_round=voting_round, choices={projects[choice].pk: 1}
+        )
+
+    participation = Participation.objects.get(round=voting_round)
+    changed, voted = participation.history.all()
+    assert (voted.history_type, voted.history_user) == ("+", resident)
+    assert (changed.history_type, changed.history_user) == ("~", resident)
+    assert changed.changed_at is not None and voted.changed_at is None
+    assert changed.voted_at == voted.voted_at  # a change keeps the time of the first vote
