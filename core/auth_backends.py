@@ -51,7 +51,10 @@ def load_user(user_id):
     except ValidationError:  # a session holding something that is no user id
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_user_sql(connection), [COUNCIL_STAFF, pk])
+        try:
+            cursor.execute(_user_sql(connection), [COUNCIL_STAFF, pk])
+        except OverflowError:  # an id beyond 64 bits (SQLite's driver refuses it): no user
+            return None
         row = cursor.fetchone()
     if row is None:
         return None

@@ -32,6 +32,9 @@ class Table:
     def __init__(
         self, model: type[models.Model], alias: str = "", *, only: Sequence[str] = ()
     ) -> None:
+        if model._meta.parents:
+            # A child table's columns live in two tables; these statements read one.
+            raise TypeError(f"{model.__name__} inherits another table; use the ORM for it")
         self.model = model
         self.alias = alias
         self.fields = (
@@ -94,8 +97,11 @@ def insert(
     `update` (column -> SQL expression, `EXCLUDED.<column>` for the new value) instead.
 
     With `returning`, the row as stored (after the insert or the update) comes back as a
-    new instance. An auto-increment primary key left empty is filled in by the database.
+    new instance; an auto-increment primary key left empty is filled in by the database and
+    is on that returned instance only, so write a history row from the returned one.
     """
+    if conflict and not update:
+        raise TypeError("an upsert needs the columns to update on conflict")
     quote = connection.ops.quote_name
     fields = [
         field
@@ -132,8 +138,14 @@ def history_row(
     instance: models.Model, *, actor: User | None, reason: str, created: bool
 ) -> models.Model:
     """The django-simple-history row recording the instance as it now is, as its post_save
-    handler would write it: who did it, why and when."""
+    handler would write it: who did it, why and when.
+
+    Not for models whose history keeps many-to-many snapshots (the user's groups): those
+    are rows of their own, which simple-history writes after the history row.
+    """
     history_model = type(instance).history.model
+    if getattr(history_model, "_history_m2m_fields", None):
+        raise TypeError(f"{type(instance).__name__}'s history has many-to-many snapshots")
     return history_model(
         history_date=timezone.now(),
         history_type="+" if created else "~",

@@ -65,13 +65,16 @@ def _cards_key(pk: int) -> str:
     return f"ballot-cards:{pk}:{translation.get_language()}"
 
 
-def prefetch(request, pk: int) -> None:
+def prefetch(request, pk: int, *, page: bool = True) -> None:
     """Everything the ballot page keeps in the cache, in one round trip: the round and its
-    projects, the cards, the menu and (logged in) the header links."""
-    keys = [_round_key(pk), _cards_key(pk), pagecache.menu_key(request)]
-    keys += [_body_key(pk, has_ballot=False), _body_key(pk, has_ballot=True)]
-    if request.user.is_authenticated:
-        keys.append(nav_key(request.user))
+    projects, and for a page (not a confirmed ballot, answered with a redirect) the cards,
+    the menu and (logged in) the header links."""
+    keys = [_round_key(pk)]
+    if page:
+        keys += [_cards_key(pk), pagecache.menu_key(request)]
+        keys += [_body_key(pk, has_ballot=False), _body_key(pk, has_ballot=True)]
+        if request.user.is_authenticated:
+            keys.append(nav_key(request.user))
     pagecache.prefetch(request, keys)
 
 

@@ -184,8 +184,9 @@ def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
 
 def ballot(request, pk: int):
     """The ballot: choose, check (the budget left is shown), confirm; the last one counts."""
-    if request.method != "POST":  # a confirmed ballot is answered with a redirect
-        ballot_cards.prefetch(request, pk)
+    # A confirmed ballot is answered with a redirect: it needs only the round.
+    confirmed = request.method == "POST" and request.POST.get("step") == "confirm"
+    ballot_cards.prefetch(request, pk, page=not confirmed)
     budget_round, projects = ballot_round(request, pk)
     require(request.user, "budget.view_round", budget_round)
     code = _session_code(request, budget_round)
