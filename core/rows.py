@@ -143,9 +143,7 @@ def history_row(
     Not for models whose history keeps many-to-many snapshots (the user's groups): those
     are rows of their own, which simple-history writes after the history row.
     """
-    history_model = type(instance).history.model
-    if getattr(history_model, "_history_m2m_fields", None):
-        raise TypeError(f"{type(instance).__name__}'s history has many-to-many snapshots")
+    history_model = _history_model(type(instance))
     return history_model(
         history_date=timezone.now(),
         history_type="+" if created else "~",
@@ -156,3 +154,18 @@ def history_row(
             for field in history_model.tracked_fields
         },
     )
+
+
+# Model -> its historical model. Reading `Model.history` builds a new manager class on every
+# access (simple-history's descriptor), a twentieth of a ballot's CPU.
+_HISTORY_MODELS: dict[type[models.Model], type[models.Model]] = {}
+
+
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    found = _HISTORY_MODELS.get(model)
+    if found is None:
+        found = model.history.model
+        if getattr(found, "_history_m2m_fields", None):
+            raise TypeError(f"{model.__name__}'s history has many-to-many snapshots")
+        _HISTORY_MODELS[model] = found
+    return found

@@ -152,32 +152,38 @@ def _round_sharing_lock(budget_round: Round) -> tuple[Round, dict[int, Decimal]]
     """Re-read the round and its eligible projects' costs holding the round's configuration
     lock shared (see budget/locks.py), so neither can change while this ballot is cast.
 
-    One statement: the round's columns on every row, a project's id and cost beside them.
+    One statement: the round's row, then a row per project with its id and cost, each
+    padded with NULLs to the other's columns (a join would repeat and convert the round's
+    columns on every project's row).
     """
     round_config_lock_shared(round_pk=budget_round.pk)
     quote = connection.ops.quote_name
     project = Project._meta
+    round_pad = ", ".join(["NULL"] * len(_ROUND))
+    cost_pad = ", ".join(["NULL"] * len(_COST))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_ROUND.columns(connection)}, {_COST.columns(connection)} "  # noqa: S608
+            f"SELECT 0, {_ROUND.columns(connection)}, {cost_pad} "  # noqa: S608
             f"FROM {quote(Round._meta.db_table)} r "
-            f"LEFT OUTER JOIN {quote(project.db_table)} p "
-            f"ON p.{quote(project.get_field('round').column)} = r.{quote(Round._meta.pk.column)} "
-            f"AND p.{quote(project.get_field('status').column)} = %s "
-            f"WHERE r.{quote(Round._meta.pk.column)} = %s",
-            [ProjectStatus.ELIGIBLE, budget_round.pk],
+            f"WHERE r.{quote(Round._meta.pk.column)} = %s "
+            f"UNION ALL SELECT 1, {round_pad}, {_COST.columns(connection)} "
+            f"FROM {quote(project.db_table)} p "
+            f"WHERE p.{quote(project.get_field('round').column)} = %s "
+            f"AND p.{quote(project.get_field('status').column)} = %s",
+            [budget_round.pk, budget_round.pk, ProjectStatus.ELIGIBLE],
         )
         found = cursor.fetchall()
-    if not found:
-        raise Round.DoesNotExist
     width = len(_ROUND)
-    locked = _ROUND.instance(found[0][:width], connection)
+    round_rows = [row[1 : 1 + width] for row in found if row[0] == 0]
+    if not round_rows:
+        raise Round.DoesNotExist
+    locked = _ROUND.instance(round_rows[0], connection)
     if locked.wijk_id == budget_round.wijk_id:
         locked.wijk = budget_round.wijk  # a wijk never changes: reuse the caller's copy
     costs = {}
     for row in found:
-        if row[width] is not None:
-            pk, cost = _COST.values(row[width:], connection)
+        if row[0] == 1:
+            pk, cost = _COST.values(row[1 + width :], connection)
             costs[pk] = cost
     return locked, costs
 
