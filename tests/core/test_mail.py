@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.mail import EmailMessage
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from core.mail import queue_email
+from core.tasks import send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +52,39 @@ def test_database_queue_keeps_the_mail_with_the_transaction(mailoutbox):
         raise RuntimeError
     assert DBTaskResult.objects.count() == 1  # the rolled-back one never reaches the worker
     assert mailoutbox == []  # nothing is sent in the request
+
+
+def _row_columns(row: DBTaskResult) -> dict:
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in DBTaskResult._meta.concrete_fields
+        if field.attname not in {"id", "enqueued_at"}
+    }
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_the_queued_row_is_the_one_the_task_library_writes():
+    """queue_email writes the outbox row itself (one plain INSERT); a new django-tasks
+    version that writes its rows differently must fail here, not in production."""
+    message = _message()
+    message.extra_headers = {"Reply-To": "wijkbureau@example.nl"}
+    queue_email(message)
+    ours = DBTaskResult.objects.get()
+    send_email.enqueue(**ours.args_kwargs["kwargs"])
+    theirs = DBTaskResult.objects.exclude(pk=ours.pk).get()
+
+    assert _row_columns(ours) == _row_columns(theirs)
+    assert ours.enqueued_at is not None and ours.pk != theirs.pk
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_the_worker_sends_a_queued_mail(mailoutbox):
+    with transaction.atomic():
+        queue_email(_message())
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert [(mail.subject, mail.to) for mail in mailoutbox] == [
+        ("Onderwerp", ["bewoner@example.nl"])
+    ]
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
