@@ -24,7 +24,17 @@ _USER = Table(get_user_model(), "u")
 _PROFILE = Table(Profile, "p")
 
 
+_USER_SQL: dict[str, str] = {}  # per database vendor
+
+
 def _user_sql(connection) -> str:
+    found = _USER_SQL.get(connection.vendor)
+    if found is None:
+        found = _USER_SQL[connection.vendor] = _build_user_sql(connection)
+    return found
+
+
+def _build_user_sql(connection) -> str:
     quote = connection.ops.quote_name
     user = _USER.model._meta
     memberships = _USER.model.groups.through._meta

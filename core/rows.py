@@ -46,14 +46,19 @@ class Table:
         # Per database alias: [(position, converters, column expression)] as the ORM's
         # compiler would apply them.
         self._converters: dict[str, list[tuple[int, list, Any]]] = {}
+        self._columns: dict[str, str] = {}  # per database vendor
 
     def __len__(self) -> int:
         return len(self.fields)
 
     def columns(self, connection: BaseDatabaseWrapper) -> str:
-        quote = connection.ops.quote_name
-        prefix = f"{quote(self.alias)}." if self.alias else ""
-        return ", ".join(f"{prefix}{quote(field.column)}" for field in self.fields)
+        found = self._columns.get(connection.vendor)
+        if found is None:
+            quote = connection.ops.quote_name
+            prefix = f"{quote(self.alias)}." if self.alias else ""
+            found = ", ".join(f"{prefix}{quote(field.column)}" for field in self.fields)
+            self._columns[connection.vendor] = found
+        return found
 
     def values(self, row: Sequence[Any], connection: BaseDatabaseWrapper) -> list[Any]:
         """One row's values (in `columns()` order) as Python values, as the ORM converts them."""
@@ -102,7 +107,6 @@ def insert(
     """
     if conflict and not update:
         raise TypeError("an upsert needs the columns to update on conflict")
-    quote = connection.ops.quote_name
     fields = [
         field
         for field in instance._meta.concrete_fields
@@ -113,6 +117,33 @@ def insert(
     values = [
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
+    key = (
+        connection.vendor,
+        instance._meta.db_table,
+        tuple(field.column for field in fields),
+        tuple(conflict),
+        conflict_where,
+        tuple((update or {}).items()),
+        id(returning),
+    )
+    sql = _INSERTS.get(key)
+    if sql is None:
+        sql = _INSERTS[key] = _insert_sql(
+            connection, instance, fields, conflict, conflict_where, update, returning
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if returning is None:
+            return None
+        return returning.instance(cursor.fetchone(), connection)
+
+
+# The text of each INSERT, by everything it is made of: built once, not per ballot.
+_INSERTS: dict[tuple, str] = {}
+
+
+def _insert_sql(connection, instance, fields, conflict, conflict_where, update, returning) -> str:
+    quote = connection.ops.quote_name
     sql = (  # names from _meta, quoted; the values are parameters
         f"INSERT INTO {quote(instance._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) "
@@ -127,11 +158,7 @@ def insert(
         )
     if returning is not None:
         sql += f" RETURNING {returning.columns(connection)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if returning is None:
-            return None
-        return returning.instance(cursor.fetchone(), connection)
+    return sql
 
 
 def history_row(
