@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from core import rows
 from core.models import Profile
 from core.roles import COUNCIL_STAFF
 from core.rows import Table
@@ -60,7 +61,7 @@ def load_user(user_id):
         pk = _USER.model._meta.pk.to_python(user_id)
     except ValidationError:  # a session holding something that is no user id
         return None
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         try:
             cursor.execute(_user_sql(connection), [COUNCIL_STAFF, pk])
         except OverflowError:  # an id beyond 64 bits (SQLite's driver refuses it): no user

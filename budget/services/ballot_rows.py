@@ -37,7 +37,7 @@ def round_sharing_lock(budget_round: Round) -> tuple[Round, dict[int, Decimal]]:
     project = Project._meta
     round_pad = ", ".join(["NULL"] * len(_ROUND))
     cost_pad = ", ".join(["NULL"] * len(_COST))
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(
             f"SELECT 0, {_ROUND.columns(connection)}, {cost_pad} "  # noqa: S608
             f"FROM {quote(Round._meta.db_table)} r "

@@ -454,3 +454,35 @@ def test_a_model_that_inherits_another_table_is_refused():
     """A Wagtail page's columns are in two tables; one SELECT of one table would be wrong."""
     with pytest.raises(TypeError, match="inherits"):
         Table(StandardPage, "p")
+
+
+# Prepared statements (PostgreSQL) ----------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_user_statement_is_prepared_on_postgresql_and_still_answers(resident):
+    """After psycopg's threshold the statement runs prepared (planned once per connection);
+    a prepared run loads the same account as the first, and another user's is theirs."""
+    other = VerifiedProfileFactory().user
+    for _ in range(7):
+        assert load_user(resident.pk).pk == resident.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "core_user" u' in statement for statement in prepared), prepared
+    loaded = load_user(other.pk)
+    assert loaded.pk == other.pk
+    assert loaded.profile.display_name == other.profile.display_name
+    assert load_user(resident.pk).profile.display_name == resident.profile.display_name
+
+
+@pytest.mark.postgres
+def test_the_orm_keeps_binding_on_the_client_and_prepares_nothing(resident):
+    """Only core.rows' statements are prepared: the ORM's are sent as text, as Django's
+    tested default, however often they run."""
+    for _ in range(7):
+        assert User.objects.filter(pk=resident.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not any('"core_user"."id"' in statement for statement in prepared), prepared
