@@ -18,6 +18,7 @@ Both versions must share the database schema: it refuses when REF's migrations d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -40,36 +41,11 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def _serve(root: Path, tmp: Path, port: int) -> subprocess.Popen:
+def _env(root: Path, tmp: Path, port: int) -> dict[str, str]:
     env = bench_casting._env(tmp, redis=True)
     env["PYTHONPATH"] = f"{tmp}{os.pathsep}{root}"
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
-    return subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "platform/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            "config.wsgi:application",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def _stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGQUIT)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    return env
 
 
 def main() -> None:
@@ -90,64 +66,75 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         harness.write_settings(tmp)
-        ballots, bare = bench_casting.write_requests(bench_casting.DATA_FILE, tmp)
         tree = tmp / "ref"
         _git("worktree", "add", "--detach", str(tree), args.ref)
+        roots = {"A": tree, "B": ROOT}
+        ports = {"A": bench_casting.PORT + 1, "B": bench_casting.PORT + 2}
         cache = redis.Redis.from_url(bench_casting._env(tmp, redis=True)["REDIS_URL"])
         cache.flushdb()
-        ports = {"A": bench_casting.PORT + 1, "B": bench_casting.PORT + 2}
-        servers = {"A": _serve(tree, tmp, ports["A"]), "B": _serve(ROOT, tmp, ports["B"])}
-
-        def turn(side: str, seconds: int) -> dict:
-            bench_casting.PORT = ports[side]
-            return bench_casting.run_wrk(
-                ballots, 302, seconds=seconds, connections=args.connections
-            )
-
         try:
-            for side in "AB":
-                harness.wait_until_served(ports[side], "/bench/bare/")
-                bench_casting.PORT = ports[side]
-                bench_casting.run_wrk(bare, 200, seconds=2, connections=args.connections)
-                turn(side, 2)
-            print(
-                f"A = {args.ref} ({_git('rev-parse', '--short', args.ref).strip()}), "
-                f"B = this working tree; {args.pairs} pairs of {args.seconds} s turns"
-            )
-            ratios = []
-            for number in range(args.pairs):
-                # Every voter may vote again. Only the rate-limit counters go: emptying the
-                # whole cache would make the pair's first turn reload every session.
-                for key in cache.scan_iter(match="*:rl:*", count=1000):
-                    cache.delete(key)
-                results = {}
-                for side in "AB" if number % 2 == 0 else "BA":
-                    with harness.cpu_use() as cpu:
-                        results[side] = turn(side, args.seconds)
-                    results[side]["cpu"] = cpu
-                ratio = results["B"]["per_second"] / results["A"]["per_second"]
-                ratios.append(ratio)
-                print(
-                    f"pair {number + 1}: "
-                    + "  ".join(
-                        f"{side} {results[side]['per_second']:.1f}/s "
-                        f"p95 {results[side]['p95_ms']:.0f} ms "
-                        f"wrong {results[side]['unexpected'] + results[side]['socket_errors']}"
-                        for side in "AB"
+            with contextlib.ExitStack() as servers:
+                for side in "AB":
+                    servers.enter_context(
+                        harness.gunicorn(
+                            _env(roots[side], tmp, ports[side]),
+                            ports[side],
+                            cwd=roots[side],
+                            stop=signal.SIGQUIT,
+                        )
                     )
-                    + f"  B/A {ratio:.2f}",
-                    flush=True,
+                print(
+                    f"A = {args.ref} ({_git('rev-parse', '--short', args.ref).strip()}), "
+                    f"B = this working tree; {args.pairs} pairs of {args.seconds} s turns"
                 )
-                print(f"  A {harness.format_cpu_use(results['A']['cpu'])}")
-                print(f"  B {harness.format_cpu_use(results['B']['cpu'])}")
-            print(
-                f"median B/A {statistics.median(ratios):.2f} "
-                f"(pairs from {min(ratios):.2f} to {max(ratios):.2f})"
-            )
+                _measure(args, tmp, ports, cache)
         finally:
-            for server in servers.values():
-                _stop(server)
             _git("worktree", "remove", "--force", str(tree))
+
+
+def _measure(args, tmp: Path, ports: dict[str, int], cache: redis.Redis) -> None:
+    """Warm both servers up, then the pairs of turns; print each pair and the median."""
+    ballots, bare = bench_casting.write_requests(bench_casting.DATA_FILE, tmp)
+
+    def turn(side: str, seconds: int, requests: Path = ballots, expect: int = 302) -> dict:
+        bench_casting.PORT = ports[side]
+        return bench_casting.run_wrk(
+            requests, expect, seconds=seconds, connections=args.connections
+        )
+
+    for side in "AB":
+        turn(side, 2, bare, 200)
+        turn(side, 2)
+    ratios = []
+    for number in range(args.pairs):
+        # Every voter may vote again. Only the rate-limit counters go: emptying the whole
+        # cache would make the pair's first turn reload every session.
+        for key in cache.scan_iter(match="*:rl:*", count=1000):
+            cache.delete(key)
+        results = {}
+        for side in "AB" if number % 2 == 0 else "BA":
+            with harness.cpu_use() as cpu:
+                results[side] = turn(side, args.seconds)
+            results[side]["cpu"] = cpu
+        ratio = results["B"]["per_second"] / results["A"]["per_second"]
+        ratios.append(ratio)
+        print(
+            f"pair {number + 1}: "
+            + "  ".join(
+                f"{side} {results[side]['per_second']:.1f}/s "
+                f"p95 {results[side]['p95_ms']:.0f} ms "
+                f"wrong {results[side]['unexpected'] + results[side]['socket_errors']}"
+                for side in "AB"
+            )
+            + f"  B/A {ratio:.2f}",
+            flush=True,
+        )
+        print(f"  A {harness.format_cpu_use(results['A']['cpu'])}")
+        print(f"  B {harness.format_cpu_use(results['B']['cpu'])}")
+    print(
+        f"median B/A {statistics.median(ratios):.2f} "
+        f"(pairs from {min(ratios):.2f} to {max(ratios):.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -223,26 +223,7 @@ def main() -> None:
             import redis
 
             redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "platform/gunicorn.conf.py",
-                "--access-logfile",
-                "/dev/null",
-                "config.wsgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            harness.wait_until_served(PORT, "/bench/bare/")
-            workers = env.get("GUNICORN_WORKERS") or f"{os.cpu_count() * 2 + 1} (cpu*2+1)"
+        with harness.gunicorn(env, PORT, stop=signal.SIGQUIT) as workers:
             threads = env.get("GUNICORN_THREADS") or "2"
             print(
                 f"gunicorn up: {workers} workers x {threads} threads; wrk: 2 threads, "
@@ -265,13 +246,6 @@ def main() -> None:
                         ballot_requests, 302, seconds=args.seconds, connections=args.connections
                     )
                 pairs.append((bare, ballots, bare_cpu, ballot_cpu))
-        finally:
-            os.killpg(server.pid, signal.SIGQUIT)  # quick shutdown: the load is over
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
         _check(env)
     print()
     print(f"{'':14}{'requests':>9}{'wrong':>7}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")

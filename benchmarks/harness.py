@@ -148,8 +148,12 @@ def wait_until_served(port: int, path: str, timeout: float = 180) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
-    """gunicorn with platform/gunicorn.conf.py, in its own process group; yields its workers."""
+def gunicorn(
+    env: dict[str, str], port: int, *, cwd: Path = ROOT, stop: int = signal.SIGTERM
+) -> Iterator[str]:
+    """gunicorn with platform/gunicorn.conf.py of the tree `cwd`, in its own process group;
+    yields its workers. `stop` is the signal that ends it (SIGQUIT: without waiting for
+    requests in flight, when the load is over)."""
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -161,7 +165,7 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
             "/dev/null",
             "config.wsgi:application",
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -172,7 +176,7 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
         wait_until_served(port, "/bench/bare/")
         yield env.get("GUNICORN_WORKERS") or f"{os.cpu_count() * 2 + 1} (cpu*2+1)"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, stop)
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:  # a busy machine: do not wait for a graceful stop
