@@ -17,8 +17,6 @@ from budget.models import Ballot, Participation, Project, ProjectStatus, Round, 
 from core import rows
 from core.models import User
 
-# Casting runs on every ballot, so its statements are plain SQL (core.rows): through the
-# ORM, building them cost several times the database's work, on a CPU-bound server.
 _ROUND = rows.Table(Round, "r")
 _COST = rows.Table(Project, "p", only=["id", "cost"])
 _PARTICIPATION = rows.Table(Participation)
@@ -33,20 +31,9 @@ def round_sharing_lock(budget_round: Round) -> tuple[Round, dict[int, Decimal]]:
     columns on every project's row).
     """
     round_config_lock_shared(round_pk=budget_round.pk)
-    quote = connection.ops.quote_name
-    project = Project._meta
-    round_pad = ", ".join(["NULL"] * len(_ROUND))
-    cost_pad = ", ".join(["NULL"] * len(_COST))
     with rows.cursor(connection) as cursor:
         cursor.execute(
-            f"SELECT 0, {_ROUND.columns(connection)}, {cost_pad} "  # noqa: S608
-            f"FROM {quote(Round._meta.db_table)} r "
-            f"WHERE r.{quote(Round._meta.pk.column)} = %s "
-            f"UNION ALL SELECT 1, {round_pad}, {_COST.columns(connection)} "
-            f"FROM {quote(project.db_table)} p "
-            f"WHERE p.{quote(project.get_field('round').column)} = %s "
-            f"AND p.{quote(project.get_field('status').column)} = %s",
-            [budget_round.pk, budget_round.pk, ProjectStatus.ELIGIBLE],
+            _round_and_costs_sql(), [budget_round.pk, budget_round.pk, ProjectStatus.ELIGIBLE]
         )
         found = cursor.fetchall()
     width = len(_ROUND)
@@ -62,6 +49,30 @@ def round_sharing_lock(budget_round: Round) -> tuple[Round, dict[int, Decimal]]:
             pk, cost = _COST.values(row[1 + width :], connection)
             costs[pk] = cost
     return locked, costs
+
+
+# The statement's text per database vendor, built once like core.rows' INSERTs: the same
+# text every time is also what lets PostgreSQL keep it prepared.
+_ROUND_AND_COSTS_SQL: dict[str, str] = {}
+
+
+def _round_and_costs_sql() -> str:
+    found = _ROUND_AND_COSTS_SQL.get(connection.vendor)
+    if found is None:
+        quote = connection.ops.quote_name
+        project = Project._meta
+        round_pad = ", ".join(["NULL"] * len(_ROUND))
+        cost_pad = ", ".join(["NULL"] * len(_COST))
+        found = _ROUND_AND_COSTS_SQL[connection.vendor] = (
+            f"SELECT 0, {_ROUND.columns(connection)}, {cost_pad} "  # noqa: S608
+            f"FROM {quote(Round._meta.db_table)} r "
+            f"WHERE r.{quote(Round._meta.pk.column)} = %s "
+            f"UNION ALL SELECT 1, {round_pad}, {_COST.columns(connection)} "
+            f"FROM {quote(project.db_table)} p "
+            f"WHERE p.{quote(project.get_field('round').column)} = %s "
+            f"AND p.{quote(project.get_field('status').column)} = %s"
+        )
+    return found
 
 
 def store_ballot(
