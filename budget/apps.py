@@ -14,7 +14,7 @@ class BudgetConfig(AppConfig):
         from budget.models import Project
         from budget.services import project_review_concluded
         from core import privacy
-        from initiatives.review import registry
+        from review import registry
 
         # Project proposals are reviewed by the wijkpanel; when it concludes,
         # the project moves on to the feasibility check by staff.

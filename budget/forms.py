@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import BallotStyle, RealisationStage, Round
 from budget.tally import RULES
 from core.models import Wijk
-from core.uploads import clean_image
 from initiatives.models import Initiative, InitiativeStatus
+from plumbing.uploads import clean_image
 
 MAX_PB_BYTES = 25 * 1024 * 1024
 NOT_ON_BALLOT = "Your ballot names a project that is not on this ballot. Please choose again."

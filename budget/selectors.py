@@ -20,8 +20,8 @@ from budget.models import (
     VotingCode,
     VotingCodeBatch,
 )
-from core import codes
 from core.models import Profile, ResidencyStatus, User, Wijk
+from plumbing import codes
 
 
 def rounds_public() -> QuerySet[Round]:

@@ -18,7 +18,7 @@ from budget import services
 from budget.forms import RoundForm
 from budget.models import Round
 from budget.services.rounds import ROUND_FIELDS
-from core.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
+from plumbing.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
 
 MANAGE = "budget.manage_round"
 

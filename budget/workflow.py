@@ -15,7 +15,7 @@ so the services refuse them once a ballot has been cast.
 from __future__ import annotations
 
 from budget.models import ProjectStatus as S
-from core.workflow import Transition
+from plumbing.workflow import Transition
 
 TRANSITIONS = {
     (S.SUBMITTED, "send_to_review"): Transition(S.IN_REVIEW, "budget.review_project"),

@@ -42,8 +42,8 @@ from core.models import (
 from core.roles import COUNCIL_STAFF
 from initiatives.models import Initiative
 from initiatives.services import initiative_create, initiative_transition
-from initiatives.subsidies.models import Scheme
-from initiatives.subsidies.services.schemes import scheme_create
+from subsidies.models import Scheme
+from subsidies.services.schemes import scheme_create
 
 DEMO_PASSWORD = "wijkplein-demo"
 

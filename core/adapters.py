@@ -6,11 +6,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
-from core.mail import queue_email
+from plumbing.mail import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sends allauth's messages (verification, password reset) via core.mail."""
+    """Sends allauth's messages (verification, password reset) via plumbing.mail."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request

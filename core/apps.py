@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core import pagecache
+        from plumbing import pagecache
 
         pagecache.connect_signals()

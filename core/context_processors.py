@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from rules.permissions import has_perm as rule_allows
 
-from core import pagecache
+from plumbing import pagecache
 
 
 def site(request) -> dict:

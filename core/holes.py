@@ -3,7 +3,7 @@
 Parts of pages that are the same for many requests but for a few values (the header but
 for the CSRF token and the current path; the ballot's cards but for the voter's choices)
 are rendered once, with a hole - an HTML comment `<!--wp-NAME-->` - in each such place,
-kept (core.pagecache.fragment or a memo), and filled in by `fill` per request. Anything a
+kept (plumbing.pagecache.fragment or a memo), and filled in by `fill` per request. Anything a
 person typed is escaped before it reaches a page, so no user text can contain a hole.
 """
 

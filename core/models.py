@@ -315,7 +315,7 @@ class ResidencyCodeBatch(models.Model):
 class LetterCode(models.Model):
     """A code printed on a letter to one address: a selector and a salted, keyed hash only.
 
-    Residency codes and wijkbudget voting codes share this shape (see core.codes and
+    Residency codes and wijkbudget voting codes share this shape (see plumbing.codes and
     core.services.letter_codes_issue).
     """
 

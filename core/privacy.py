@@ -45,7 +45,7 @@ from core.models import (
     User,
 )
 from core.rules import is_council_staff
-from core.tasks import send_email
+from plumbing.tasks import send_email
 
 # --- The registry ---------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import codes
 from core.models import (
     PanelMembership,
     Profile,
@@ -29,6 +28,7 @@ from core.models import (
     validate_postcode,
 )
 from core.selectors import wijk_for_postcode
+from plumbing import codes
 
 
 def save_audited(instance, *, actor: User | None, reason: str) -> None:

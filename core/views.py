@@ -31,9 +31,9 @@ from core.models import (
     ResidencyStatus,
     Wijk,
 )
-from core.pdf import render_pdf
-from core.permissions import object_permission_required
-from core.ratelimit import Limit, client_ip, over_limit
+from plumbing.pdf import render_pdf
+from plumbing.permissions import object_permission_required
+from plumbing.ratelimit import Limit, client_ip, over_limit
 
 CODE_ATTEMPTS = 5
 # Per address more: at the library or the municipal desk residents share one connection,

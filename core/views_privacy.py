@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from core import privacy
 from core.forms import AccountDeleteForm
-from core.ratelimit import client_ip, is_limited
+from plumbing.ratelimit import client_ip, is_limited
 
 DELETE_ATTEMPTS = 5
 DELETE_WINDOW_SECONDS = 15 * 60

@@ -15,7 +15,7 @@ from wagtail.permissions import register_permission_policy
 
 from core import services
 from core.models import PanelMembership, Wijk, WijkCoordinator, WijkPostcode
-from core.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
+from plumbing.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
 
 # No "delete": a seat is ended by its term, so past reviews keep their panel.
 register_permission_policy(

@@ -11,9 +11,9 @@ class InitiativesConfig(AppConfig):
         from core import privacy
         from initiatives import privacy as initiatives_privacy
         from initiatives.models import Initiative
-        from initiatives.review import registry
         from initiatives.rules import is_initiator
         from initiatives.services import initiative_is_decided, initiative_review_concluded
+        from review import registry
 
         # The wijkpanel reviews initiatives; when it ends, staff are told to decide. The
         # initiators may cancel the review: their withdrawal does so (initiative_transition).

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.mail import queue_email
 from core.models import NotificationKind, PanelMembership, User, Wijk, WijkCoordinator
 from core.notifications import notify_message
 from core.roles import COUNCIL_STAFF
 from initiatives.models import Initiative, InitiativeMember, ProgressUpdate, Support, Volunteer
+from plumbing.mail import queue_email
 
 
 def absolute(path: str) -> str:

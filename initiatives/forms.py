@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import clean_image
 from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeStatus, Theme
+from plumbing.uploads import clean_image
 
 
 class InitiativeForm(forms.ModelForm):

@@ -23,7 +23,7 @@ from initiatives.models import (
     Support,
     Volunteer,
 )
-from initiatives.review.models import Review
+from review.models import Review
 
 SEARCH_CONFIG = "dutch"
 

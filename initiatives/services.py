@@ -17,11 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import codes
 from core.events import announce_decision
 from core.models import User, Wijk
 from core.services import save_audited
-from core.workflow import transition_run
 from initiatives import emails
 from initiatives.models import (
     INVITATION_DAYS,
@@ -36,10 +34,12 @@ from initiatives.models import (
     Support,
     Volunteer,
 )
-from initiatives.review.models import Advice, Review, ReviewStatus
-from initiatives.review.selectors import review_for
-from initiatives.review.services import review_cancel_open, review_open, review_record_decision
 from initiatives.workflow import DECISIONS, DEFAULT_REASONS, TRANSITIONS
+from plumbing import codes
+from plumbing.workflow import transition_run
+from review.models import Advice, Review, ReviewStatus
+from review.selectors import review_for
+from review.services import review_cancel_open, review_open, review_record_decision
 
 # The fields a resident fills in; everything else is set by the services.
 EDITABLE_FIELDS = (

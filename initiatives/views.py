@@ -20,10 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Wijk
-from core.permissions import object_permission_required
 from core.selectors import history_timeline, wijken_all
 from core.views import apply_errors
-from core.workflow import actions_available
 from initiatives import selectors, services
 from initiatives.forms import (
     InitiativeForm,
@@ -34,9 +32,11 @@ from initiatives.forms import (
     VolunteerForm,
 )
 from initiatives.models import Initiative, InitiativeStatus
-from initiatives.review.models import Advice, ReviewStatus
-from initiatives.review.selectors import review_for
 from initiatives.workflow import ACTION_LABELS, DECISIONS, TRANSITIONS
+from plumbing.permissions import object_permission_required
+from plumbing.workflow import actions_available
+from review.models import Advice, ReviewStatus
+from review.selectors import review_for
 
 PAGE_SIZE = 12
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import object_permission_required
 from core.views import apply_errors
 from initiatives import selectors, services
 from initiatives.forms import ModerationForm, ReportForm
 from initiatives.models import ContentReport, Initiative, InitiativeStatus, ProgressUpdate
+from plumbing.permissions import object_permission_required
 
 
 def _initiative(request, pk: int, **kwargs) -> Initiative:

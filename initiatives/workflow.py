@@ -14,7 +14,7 @@
 
 - The initiators (InitiativeMember rows) submit, start, complete and withdraw.
 - Council staff send a submitted initiative to the wijkpanel (`start_review`, which opens a
-  review through initiatives.review), and publish or reject it.
+  review through review), and publish or reject it.
 - Staff may publish or reject straight from `submitted`, without the panel: for small,
   uncontroversial initiatives. From `in_review` they decide only after the panel's advice
   is in (or after they proceeded without it, which the review records); a decision that
@@ -36,8 +36,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Transition
 from initiatives.models import InitiativeStatus as S
+from plumbing.workflow import Transition
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.CONCEPT, "submit"): Transition(S.SUBMITTED, "initiatives.submit_initiative"),

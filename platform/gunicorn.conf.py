@@ -27,8 +27,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def when_ready(server):
     """In the master, after the app is loaded and before the workers fork: load what the
-    workers would each load on their first requests (core/warmup.py)."""
-    from core.warmup import warm_up
+    workers would each load on their first requests (plumbing/warmup.py)."""
+    from plumbing.warmup import warm_up
 
     server.log.info("warmed up: %d templates compiled", warm_up())
     # Move everything loaded so far out of the collector's reach: a worker's collections

@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiatives.subsidies.csv_export import neutralise
 from stats.tables import MONEY, PERCENT, Cell, StatisticsPage
+from subsidies.csv_export import neutralise
 
 BOM = "\ufeff"
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from budget.models import Round
 from core.models import Profile, ResidencyStatus, Wijk
 from initiatives.models import PUBLIC_STATUSES, Initiative, Support
-from initiatives.subsidies.models import COMMITTED_STATUSES, ZERO, Application, Status
+from subsidies.models import COMMITTED_STATUSES, ZERO, Application, Status
 
 MONTH = "month"
 QUARTER = "quarter"

@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy as _
 from budget.models import Round
 from core.models import Wijk
 from initiatives.models import PUBLIC_STATUSES, InitiativeStatus
-from initiatives.subsidies.models import Status
 from stats import selectors
 from stats.selectors import MONTH, PeriodFigures, WijkTotals
 from stats.suppression import Decision, Line, is_small, suppress
+from subsidies.models import Status
 
 # The key of all wijken together in a linked table (wijken are keyed by their id).
 OVERALL = "all"

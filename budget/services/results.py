@@ -34,9 +34,9 @@ from budget.tally import (
     write_pb,
 )
 from budget.tally.pabulib import format_amount
-from core import codes
 from core.models import User, Wijk
 from core.services import save_audited
+from plumbing import codes
 
 IMPORT_BATCH = 2000
 

@@ -20,9 +20,9 @@ from budget.services.notices import CLOSES_AHEAD
 from budget.workflow import BALLOT_CHANGING, TRANSITIONS
 from core.models import User, Wijk
 from core.services import save_audited
-from core.workflow import transition_run
 from initiatives.models import Initiative, InitiativeStatus
-from initiatives.review.services import review_open
+from plumbing.workflow import transition_run
+from review.services import review_open
 
 # What may still change once ballots exist: nothing that decides the outcome.
 ALWAYS_EDITABLE = frozenset({"name", "description", "realisation_start", "review_due_days"})

@@ -33,11 +33,11 @@ from budget.models import (
     VotingCodeBatch,
 )
 from budget.services.ballot_rows import record_participation, round_sharing_lock, store_ballot
-from core import codes
 from core.holes import fill, hole
-from core.mail import queue_email
 from core.models import User
 from core.services import LetterAddress, letter_codes_issue, save_audited
+from plumbing import codes
+from plumbing.mail import queue_email
 
 Choices = Mapping[int, int]
 

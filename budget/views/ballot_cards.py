@@ -2,7 +2,7 @@
 
 The cards are the bulk of the ballot page (twenty projects: photo, summary, cost, field)
 and the same for every voter but for what each voter chose. They are rendered with a hole
-where the choice goes (core.holes), kept with the page cache's generation (core.pagecache:
+where the choice goes (core.holes), kept with the page cache's generation (plumbing.pagecache:
 a change to a project or the round renews them), and the voter's choices are filled in
 per request.
 """
@@ -17,9 +17,9 @@ from django.utils.safestring import SafeString
 
 from budget import selectors
 from budget.models import Project, Round
-from core import pagecache
 from core.context_processors import nav_key
 from core.holes import csrf_input, fill, hole
+from plumbing import pagecache
 
 BODY = "budget/partials/_ballot_body.html"
 

@@ -21,10 +21,10 @@ from budget.services.voting import voter_refusal
 from budget.views import ballot_cards
 from budget.views.ballot_cards import ballot_round, cards_html
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
-from core.pdf import render_pdf
-from core.permissions import object_permission_required
-from core.ratelimit import Limit, client_ip, is_limited, over_limit
 from core.views import apply_errors
+from plumbing.pdf import render_pdf
+from plumbing.permissions import object_permission_required
+from plumbing.ratelimit import Limit, client_ip, is_limited, over_limit
 
 CODE_ATTEMPTS = 5
 # Per address more: residents at a voting evening in the community centre share one

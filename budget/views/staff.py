@@ -23,12 +23,12 @@ from budget.forms import (
 from budget.models import Ballot, ProjectStatus, VotingCodeBatch
 from budget.services.rounds import round_is_locked
 from budget.views.common import project_by_pk, round_by_pk
-from core.pdf import render_pdf
-from core.permissions import object_permission_required
 from core.selectors import history_timeline
 from core.services import parse_address_lines
 from core.views import apply_errors
-from initiatives.review.selectors import review_for
+from plumbing.pdf import render_pdf
+from plumbing.permissions import object_permission_required
+from review.selectors import review_for
 
 
 def _no_object(request, **kwargs):

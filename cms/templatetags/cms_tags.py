@@ -4,7 +4,7 @@ from django import template
 from wagtail.models import Site
 
 from cms import selectors
-from core import pagecache
+from plumbing import pagecache
 
 register = template.Library()
 

@@ -19,9 +19,9 @@ MUNICIPALITY_NAME = env.MUNICIPALITY_NAME
 INSTALLED_APPS = [
     # Our apps first so their templates override those of the libraries.
     "core",
-    "initiatives.review",
+    "review",
     "initiatives",
-    "initiatives.subsidies",
+    "subsidies",
     "budget",
     "stats",
     "cms",
@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "core.middleware.StaffTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "core.pagecache.PageCacheMiddleware",
+    "plumbing.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,7 +141,7 @@ CACHES["templates"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "templates",
 }
-# Anonymous visitors' pages are kept this many seconds at most (core/pagecache.py); only with
+# Anonymous visitors' pages are kept this many seconds at most (plumbing/pagecache.py); only with
 # a cache all workers share, or a write in one worker would not reach the others' copies.
 PAGE_CACHE_SECONDS = 60 if env.REDIS_URL else 0
 
@@ -269,7 +269,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
-FORM_RENDERER = "core.forms_renderer.WijkpleinFormRenderer"
+FORM_RENDERER = "plumbing.forms_renderer.WijkpleinFormRenderer"
 
 # Change reasons are sentences (a decision's grounds, a verification note), not labels:
 # a text column instead of simple-history's default 100 characters.

@@ -36,11 +36,11 @@ from budget.models import Project, ProjectStatus, Round
 from cms.models import DecisionPage, EventPage, NewsPage
 from core.models import User, Wijk
 from initiatives.models import Initiative
-from initiatives.review import services as review_services
-from initiatives.review.models import Review
+from review import services as review_services
+from review.models import Review
 from initiatives.services import initiative_create, initiative_transition
-from initiatives.subsidies.models import Application, Scheme
-from initiatives.subsidies.services.applications import application_create
+from subsidies.models import Application, Scheme
+from subsidies.services.applications import application_create
 
 TAG = "Toegankelijkheidstoets"
 wijk = Wijk.objects.get(slug="brunssum-noord")

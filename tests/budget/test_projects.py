@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from budget import services
 from budget.models import ProjectStatus
-from core.workflow import TransitionNotAllowed
 from initiatives.models import Initiative
-from initiatives.review.models import ReviewStatus
-from initiatives.review.selectors import review_for
-from initiatives.review.services import review_proceed_without_advice
+from plumbing.workflow import TransitionNotAllowed
+from review.models import ReviewStatus
+from review.selectors import review_for
+from review.services import review_proceed_without_advice
 from tests.factories.budget import RoundFactory
 
 pytestmark = pytest.mark.django_db

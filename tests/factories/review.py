@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from initiatives.models import Initiative, InitiativeStatus
-from initiatives.review.models import DEFAULT_CRITERIA, Advice, MemberReview, Review
+from review.models import DEFAULT_CRITERIA, Advice, MemberReview, Review
 from tests.factories import UserFactory, WijkFactory
 
 

@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from initiatives.models import Initiative, InitiativeMember, InitiativeStatus, InitiatorRole
-from initiatives.subsidies.models import Application, CostCategory, CostLine, LineKind, Scheme
+from subsidies.models import Application, CostCategory, CostLine, LineKind, Scheme
 from tests.factories import UserFactory, VerifiedProfileFactory, WijkFactory
 
 VALID_IBAN = "NL91ABNA0417164300"

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core import codes
 from initiatives import services
 from initiatives.models import (
     CoInitiatorInvitation,
@@ -20,6 +19,7 @@ from initiatives.models import (
 from initiatives.models import (
     InitiativeStatus as S,
 )
+from plumbing import codes
 from tests.factories import UserFactory
 from tests.factories.initiatives import (
     ContentReportFactory,

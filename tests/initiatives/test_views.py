@@ -13,9 +13,9 @@ from PIL import Image
 
 from initiatives.models import Initiative
 from initiatives.models import InitiativeStatus as S
-from initiatives.review.models import Advice, ReviewStatus
-from initiatives.review.selectors import review_for
 from initiatives.services import initiative_transition
+from review.models import Advice, ReviewStatus
+from review.selectors import review_for
 from tests.factories import UserFactory
 from tests.factories.initiatives import ProgressUpdateFactory, VolunteerFactory
 from tests.initiatives.test_workflow import give_advice

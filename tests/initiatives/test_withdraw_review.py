@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from core.selectors import history_timeline
 from initiatives.models import InitiativeStatus as S
-from initiatives.review.models import ReviewStatus
-from initiatives.review.selectors import panel_dashboard, review_for
-from initiatives.review.services import review_proceed_without_advice
 from initiatives.services import initiative_transition
+from review.models import ReviewStatus
+from review.selectors import panel_dashboard, review_for
+from review.services import review_proceed_without_advice
 
 pytestmark = pytest.mark.django_db
 

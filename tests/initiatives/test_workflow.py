@@ -7,15 +7,15 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core.workflow import TransitionNotAllowed
 from initiatives.models import Initiative
 from initiatives.models import InitiativeStatus as S
-from initiatives.review import registry
-from initiatives.review.models import Advice, Review, ReviewStatus
-from initiatives.review.selectors import review_for
-from initiatives.review.services import review_proceed_without_advice
 from initiatives.services import initiative_transition
 from initiatives.workflow import TRANSITIONS
+from plumbing.workflow import TransitionNotAllowed
+from review import registry
+from review.models import Advice, Review, ReviewStatus
+from review.selectors import review_for
+from review.services import review_proceed_without_advice
 from tests.factories import WijkCoordinatorFactory
 from tests.factories.initiatives import SupportFactory
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.models import Notification, NotificationKind
 from initiatives.models import InitiativeMember, InitiativeStatus, InitiatorRole, ReportStatus
-from initiatives.subsidies.models import Status
+from subsidies.models import Status
 from tests.factories import PanelMembershipFactory, VerifiedProfileFactory, WijkFactory
 from tests.factories.budget import RoundFactory
 from tests.factories.initiatives import (

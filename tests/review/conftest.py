@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.rules import is_council_staff
 from initiatives.models import Initiative
-from initiatives.review import registry, services
+from review import registry, services
 from tests.factories import PanelMembershipFactory, VerifiedProfileFactory
 from tests.factories.review import ReviewInitiativeFactory
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from core.selectors import history_timeline
 from initiatives.models import Initiative
-from initiatives.review import registry, selectors, services
-from initiatives.review.models import Advice, MemberReview, ReviewStatus
+from review import registry, selectors, services
+from review.models import Advice, MemberReview, ReviewStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from initiatives.review import services
-from initiatives.review.models import Advice, MemberReview, ReviewReminder, ReviewStatus
+from review import services
+from review.models import Advice, MemberReview, ReviewReminder, ReviewStatus
 from tests.factories import PanelMembershipFactory, WijkFactory
 from tests.factories.review import MemberReviewFactory, ReviewFactory, ReviewInitiativeFactory
 

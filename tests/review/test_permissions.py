@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from initiatives.review import services
-from initiatives.review.models import Advice
+from review import services
+from review.models import Advice
 
 pytestmark = pytest.mark.django_db
 

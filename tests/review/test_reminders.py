@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from initiatives.review import services
-from initiatives.review.models import Advice, ReviewReminder
+from review import services
+from review.models import Advice, ReviewReminder
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.selectors import history_timeline
-from initiatives.review import services
-from initiatives.review.models import Advice, ReviewStatus
-from initiatives.review.selectors import review_for, review_quorum
+from review import services
+from review.models import Advice, ReviewStatus
+from review.selectors import review_for, review_quorum
 from tests.factories import PanelMembershipFactory
 from tests.factories.review import MemberReviewFactory, ReviewFactory, ReviewInitiativeFactory
 

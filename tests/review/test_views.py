@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from initiatives.review import services
-from initiatives.review.models import Advice, MemberReview, ReviewStatus
+from review import services
+from review.models import Advice, MemberReview, ReviewStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from initiatives.review import services
-from initiatives.review.models import Advice
-from initiatives.review.selectors import advice_is_public, public_advice_for
+from review import services
+from review.models import Advice
+from review.selectors import advice_is_public, public_advice_for
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ from core import services as core_services
 from core.models import NotificationKind
 from initiatives import services as initiative_services
 from initiatives.models import InitiativeStatus
-from initiatives.review.selectors import review_for
-from initiatives.subsidies import services as subsidy_services
-from initiatives.subsidies.models import AttachmentKind, Status
+from review.selectors import review_for
+from subsidies import services as subsidy_services
+from subsidies.models import AttachmentKind, Status
 from tests.factories import PanelMembershipFactory, VerifiedProfileFactory
 from tests.factories.budget import ProjectFactory, RoundFactory
 from tests.factories.initiatives import (

@@ -24,16 +24,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-import core.pdf
+import plumbing.pdf
 from budget import services as budget_services
 from budget.models import ProjectUpdate, RealisationStage
 from cms.blocks import validate_site_link
 from core.models import DeliveryStatus, Notification
-from core.pdf import render_pdf
 from initiatives import services as initiative_services
-from initiatives.subsidies import letters
-from initiatives.subsidies import notifications as subsidy_notifications
-from initiatives.subsidies.models import Application
+from plumbing.pdf import render_pdf
+from subsidies import letters
+from subsidies import notifications as subsidy_notifications
+from subsidies.models import Application
 from tests.factories import VerifiedProfileFactory
 from tests.factories.cms import DecisionPageFactory, NewsPageFactory
 from tests.factories.initiatives import VolunteerFactory
@@ -183,7 +183,7 @@ def caught_pdfs(monkeypatch):
         def write_pdf(self):
             return b"%PDF-1.4\n%%EOF\n"
 
-    monkeypatch.setattr(core.pdf, "HTML", Recorder)
+    monkeypatch.setattr(plumbing.pdf, "HTML", Recorder)
     return caught
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from budget.models import Participation, Result, Via
 from initiatives.models import Initiative, InitiativeStatus
-from initiatives.subsidies.models import Status
+from subsidies.models import Status
 from tests.factories import ProfileFactory, VerifiedProfileFactory, WijkFactory
 from tests.factories.budget import RoundFactory
 from tests.factories.initiatives import InitiativeFactory, SupportFactory

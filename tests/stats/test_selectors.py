@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import InitiativeStatus
-from initiatives.subsidies.models import Status
 from stats import selectors
 from stats.tables import statistics_page
+from subsidies.models import Status
 from tests.factories import ProfileFactory, VerifiedProfileFactory, WijkFactory
 from tests.factories.budget import RoundFactory
 from tests.factories.initiatives import InitiativeFactory, SupportFactory

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from cms.models import HomePage, WijkPage
 from core.models import User, Wijk
-from initiatives.subsidies.models import Application, Status
 from stats.tables import Cell
+from subsidies.models import Application, Status
 from tests.factories import ProfileFactory, UserFactory, VerifiedProfileFactory, WijkFactory
 from tests.factories.initiatives import InitiativeFactory
 from tests.stats.conftest import NOW

@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from initiatives.review.models import Advice, ReviewStatus
-from initiatives.review.selectors import review_for
-from initiatives.subsidies import services
-from initiatives.subsidies.models import Application, AttachmentKind, Status
+from review.models import Advice, ReviewStatus
+from review.selectors import review_for
+from subsidies import services
+from subsidies.models import Application, AttachmentKind, Status
 from tests.factories import PanelMembershipFactory, VerifiedProfileFactory
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory, make_initiator
 

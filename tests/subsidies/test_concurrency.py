@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from initiatives.subsidies import services
-from initiatives.subsidies.models import Application, Status
-from initiatives.subsidies.selectors import scheme_committed
-from initiatives.subsidies.services import decisions
+from subsidies import services
+from subsidies.models import Application, Status
+from subsidies.selectors import scheme_committed
+from subsidies.services import decisions
 from tests.factories import make_staff
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory, make_initiator
 from tests.subsidies.conftest import bring_to

@@ -10,14 +10,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
-from initiatives.review.models import Advice
-from initiatives.subsidies import services
-from initiatives.subsidies.letters import (
+from review.models import Advice
+from subsidies import services
+from subsidies.letters import (
     decision_letter_issue,
     decision_letter_reissue,
     letter_bytes,
 )
-from initiatives.subsidies.models import DecisionLetter, Status
+from subsidies.models import DecisionLetter, Status
 from tests.subsidies.conftest import bring_to, conclude_review
 
 pytestmark = pytest.mark.django_db

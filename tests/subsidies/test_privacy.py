@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.privacy import account_erase, user_data_export
-from initiatives.subsidies import services
-from initiatives.subsidies.models import Application
+from subsidies import services
+from subsidies.models import Application
 from tests.factories.subsidies import VALID_IBAN, ApplicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from initiatives.review.models import Advice
-from initiatives.subsidies import services
-from initiatives.subsidies.models import Application, Status
-from initiatives.subsidies.selectors import application_timeline, scheme_committed
+from review.models import Advice
+from subsidies import services
+from subsidies.models import Application, Status
+from subsidies.selectors import application_timeline, scheme_committed
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory, make_initiator
 from tests.subsidies.conftest import bring_to, conclude_review
 

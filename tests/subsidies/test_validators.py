@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from initiatives.subsidies.csv_export import neutralise
-from initiatives.subsidies.validators import (
+from subsidies.csv_export import neutralise
+from subsidies.validators import (
     iban_is_valid,
     mask_iban,
     normalize_iban,

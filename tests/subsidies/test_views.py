@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from initiatives.review.models import Advice
-from initiatives.subsidies import services
-from initiatives.subsidies.letters import decision_letter_issue
-from initiatives.subsidies.models import Application, Attachment, AttachmentKind, Status
+from review.models import Advice
+from subsidies import services
+from subsidies.letters import decision_letter_issue
+from subsidies.models import Application, Attachment, AttachmentKind, Status
 from tests.factories.subsidies import ApplicationFactory, make_initiator
 from tests.subsidies.conftest import PDF_BYTES, bring_to, conclude_review, pdf_upload
 

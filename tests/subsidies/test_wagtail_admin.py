@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from initiatives.subsidies import services
-from initiatives.subsidies.models import Scheme, Status
+from subsidies import services
+from subsidies.models import Scheme, Status
 from tests.subsidies.conftest import bring_to
 
 pytestmark = pytest.mark.django_db

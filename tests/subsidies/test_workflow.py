@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from core.workflow import TransitionNotAllowed
-from initiatives.review.models import ReviewStatus
-from initiatives.review.selectors import review_for
-from initiatives.review.services import review_proceed_without_advice
-from initiatives.subsidies import services
-from initiatives.subsidies.models import Status
-from initiatives.subsidies.workflow import TRANSITIONS
+from plumbing.workflow import TransitionNotAllowed
+from review.models import ReviewStatus
+from review.selectors import review_for
+from review.services import review_proceed_without_advice
+from subsidies import services
+from subsidies.models import Status
+from subsidies.workflow import TRANSITIONS
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory
 from tests.subsidies.conftest import bring_to, conclude_review
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from budget import services as budget_services
 from budget.models import Ballot, Participation
-from core.mail import queue_email
 from core.models import (
     MutedNotification,
     Notification,
@@ -26,6 +25,7 @@ from core.models import (
 from core.privacy import account_erase
 from core.services import LetterAddress, residency_code_batch_create, residency_code_redeem
 from initiatives.models import InitiativeStatus, Volunteer
+from plumbing.mail import queue_email
 from tests.core.privacy.support import (
     DB_QUEUE,
     EMAIL,

@@ -61,7 +61,7 @@ def test_the_download_never_says_what_was_voted(client, active_person, round_wit
 
 
 def test_the_download_lists_uploaded_documents(client, person, wijk):
-    from initiatives.subsidies.models import Attachment
+    from subsidies.models import Attachment
 
     application = ApplicationFactory(scheme=SchemeFactory(wijk=wijk), created_by=person)
     Attachment.objects.create(

@@ -17,7 +17,6 @@ from django_tasks import TaskResultStatus
 
 from budget import services as budget_services
 from budget.models import Ballot, Participation
-from core.mail import queue_email
 from core.models import (
     Notification,
     ResidencyCode,
@@ -25,6 +24,7 @@ from core.models import (
 )
 from core.privacy import retention_run
 from core.services import LetterAddress, residency_code_batch_create, residency_code_redeem
+from plumbing.mail import queue_email
 from tests.core.privacy.support import (
     DB_QUEUE,
     EMAIL,

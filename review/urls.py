@@ -1,0 +1,24 @@
+from django.urls import path
+
+from review import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("wijkpanel/", views.dashboard, name="dashboard"),
+    path("wijkpanel/beoordelingen/<int:pk>/", views.detail, name="detail"),
+    path("wijkpanel/beoordelingen/<int:pk>/verklaring/", views.declare, name="declare"),
+    path(
+        "wijkpanel/beoordelingen/<int:pk>/mijn-beoordeling/",
+        views.member_review,
+        name="member_review",
+    ),
+    path("wijkpanel/beoordelingen/<int:pk>/advies/", views.write_advice, name="advice"),
+    path("beheer/wijkpanel/", views.staff_overview, name="staff_overview"),
+    path("beheer/wijkpanel/leden/", views.staff_members, name="staff_members"),
+    path(
+        "beheer/wijkpanel/<int:pk>/zonder-advies/",
+        views.proceed_without_advice,
+        name="proceed_without_advice",
+    ),
+]

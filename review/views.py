@@ -1,0 +1,269 @@
+"""Pages of the wijkpanel review: the members' dashboard and reviews, the chair's advice, staff.
+
+Every view checks its permission on the review itself (see rules.py) and calls one service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.models import Wijk
+from core.selectors import history_timeline, wijken_all
+from core.views import apply_errors
+from plumbing.permissions import object_permission_required
+from review import selectors, services
+from review.forms import (
+    AdviceForm,
+    DeclarationForm,
+    MemberReviewForm,
+    ProceedWithoutAdviceForm,
+)
+from review.models import Review, ReviewStatus
+
+
+def _no_object(request, **kwargs):
+    return None
+
+
+def _review(request, pk: int) -> Review:
+    try:
+        return selectors.review_get(pk=pk)
+    except Review.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _refuse_when_ended(request, review: Review) -> HttpResponse | None:
+    """A review that ended takes no more declarations, reviews or advice: say why on its page."""
+    if review.is_open:
+        return None
+    if review.is_cancelled:
+        text = _(
+            "The submission has been withdrawn and the panel's review is cancelled: "
+            "reviews and advice can no longer be given."
+        )
+    else:
+        text = _("The panel's review has ended; reviews can no longer be changed.")
+    messages.error(request, text)
+    return redirect("review:detail", pk=review.pk)
+
+
+@object_permission_required("review.view_dashboard", _no_object)
+def dashboard(request, obj=None):
+    """A member's open reviews with due dates, what they reviewed, and their wijk's advice."""
+    return render(
+        request,
+        "review/review_dashboard.html",
+        {"dashboard": selectors.panel_dashboard(user=request.user)},
+    )
+
+
+@object_permission_required("review.view_review", _review)
+def detail(request, obj: Review):
+    """One review for the panel and staff; what shows depends on the visitor's part in it."""
+    user = request.user
+    can_see_reviews = user.has_perm("review.view_member_reviews", obj)
+    timeline, declarations = [], []
+    if user.has_perm("review.view_history", obj):
+        declarations = selectors.conflicts_declared(review=obj)
+        timeline = history_timeline(obj=obj)
+        for member_review in obj.member_reviews.select_related("member__profile"):
+            timeline += history_timeline(obj=member_review)
+        timeline.sort(key=lambda entry: entry.when, reverse=True)
+    return render(
+        request,
+        "review/review_detail.html",
+        {
+            "review": obj,
+            "own": selectors.member_review_of(review=obj, user=user),
+            "quorum": selectors.review_quorum(review=obj),
+            "member_reviews": selectors.member_reviews_submitted(review=obj)
+            if can_see_reviews
+            else None,
+            "aggregate": selectors.review_aggregate(review=obj) if can_see_reviews else None,
+            "show_advice": user.has_perm("review.view_advice", obj),
+            "advice_public": selectors.advice_is_public(review=obj),
+            "can_declare": user.has_perm("review.declare", obj),
+            "can_submit": user.has_perm("review.submit_member_review", obj),
+            "can_write_advice": user.has_perm("review.write_advice", obj),
+            "can_proceed": user.has_perm("review.proceed_without_advice", obj) and obj.is_overdue,
+            "timeline": timeline,
+            "declarations": declarations,
+        },
+    )
+
+
+@object_permission_required("review.view_review", _review)
+def declare(request, obj: Review):
+    """A member's declaration of a conflict of interest: the first step of their review."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
+    if not request.user.has_perm("review.declare", obj):
+        raise PermissionDenied
+    own = selectors.member_review_of(review=obj, user=request.user)
+    initial = {}
+    if own is not None:
+        initial = {"has_conflict": "yes" if own.has_conflict else "no"}
+    form = DeclarationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        has_conflict = form.cleaned_data["has_conflict"] == "yes"
+        try:
+            services.member_review_declare(
+                actor=request.user,
+                review=obj,
+                has_conflict=has_conflict,
+                explanation=form.cleaned_data["conflict_explanation"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if has_conflict:
+                messages.success(
+                    request, _("Your conflict of interest is recorded; you are recused.")
+                )
+                return redirect("review:detail", pk=obj.pk)
+            return redirect("review:member_review", pk=obj.pk)
+    return render(
+        request, "review/memberreview_declare.html", {"review": obj, "form": form, "own": own}
+    )
+
+
+@object_permission_required("review.view_review", _review)
+def member_review(request, obj: Review):
+    """A member's scores, advice and reasoning; can be revised until the advice is written."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
+    if not request.user.has_perm("review.submit_member_review", obj):
+        if request.user.has_perm("review.declare", obj):
+            return redirect("review:declare", pk=obj.pk)
+        raise PermissionDenied
+    own = selectors.member_review_of(review=obj, user=request.user)
+    initial = MemberReviewForm.initial_for(
+        review=obj, scores=own.scores, advice=own.advice, reasoning=own.reasoning
+    )
+    form = MemberReviewForm(request.POST or None, review=obj, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_review_submit(
+                actor=request.user,
+                review=obj,
+                scores=form.scores,
+                advice=form.cleaned_data["advice"],
+                reasoning=form.cleaned_data["reasoning"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if own.is_submitted:
+                messages.success(request, _("Your review has been revised."))
+            else:
+                messages.success(
+                    request, _("Your review has been submitted. You can now see the others'.")
+                )
+            return redirect("review:detail", pk=obj.pk)
+    return render(
+        request, "review/memberreview_form.html", {"review": obj, "form": form, "own": own}
+    )
+
+
+@object_permission_required("review.view_review", _review)
+def write_advice(request, obj: Review):
+    """The chair writes the panel's advice with the aggregated scores in view."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
+    if not request.user.has_perm("review.write_advice", obj):
+        raise PermissionDenied
+    quorum = selectors.review_quorum(review=obj)
+    form = AdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_write_advice(
+                actor=request.user,
+                review=obj,
+                advice=form.cleaned_data["advice"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The panel's advice has been sent to the municipality."))
+            return redirect("review:detail", pk=obj.pk)
+    return render(
+        request,
+        "review/review_advice_form.html",
+        {
+            "review": obj,
+            "form": form,
+            "quorum": quorum,
+            "aggregate": selectors.review_aggregate(review=obj),
+            "member_reviews": selectors.member_reviews_submitted(review=obj),
+        },
+    )
+
+
+@object_permission_required("review.proceed_without_advice", _review)
+def proceed_without_advice(request, obj: Review):
+    """Staff go on without the panel's advice after the due date; the reason is recorded."""
+    form = ProceedWithoutAdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_proceed_without_advice(
+                actor=request.user, review=obj, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Recorded: the municipality proceeds without advice."))
+            return redirect("review:detail", pk=obj.pk)
+    return render(
+        request,
+        "review/review_proceed_form.html",
+        {"review": obj, "form": form, "quorum": selectors.review_quorum(review=obj)},
+    )
+
+
+STATUS_FILTERS = [
+    ("open", _("Open")),
+    ("overdue", _("Overdue")),
+    (ReviewStatus.ADVISED, ReviewStatus.ADVISED.label),
+    (ReviewStatus.WITHOUT_ADVICE, ReviewStatus.WITHOUT_ADVICE.label),
+    (ReviewStatus.CANCELLED, ReviewStatus.CANCELLED.label),
+]
+
+
+@object_permission_required("review.view_overview", _no_object)
+def staff_overview(request, obj=None):
+    """Every review's state for staff: open, quorum reached or not, overdue."""
+    wijk = Wijk.objects.filter(slug=request.GET.get("wijk") or "").first()
+    status = request.GET.get("status") or ""
+    if status not in {value for value, _label in STATUS_FILTERS}:
+        status = ""
+    return render(
+        request,
+        "review/review_staff_list.html",
+        {
+            "rows": selectors.reviews_for_staff(wijk=wijk, status=status or None),
+            "wijken": wijken_all(),
+            "selected_wijk": wijk,
+            "selected_status": status,
+            "statuses": STATUS_FILTERS,
+        },
+    )
+
+
+@object_permission_required("review.manage_panel", _no_object)
+def staff_members(request, obj=None):
+    """The wijkpanels' members, terms and chairs; changed in the content admin."""
+    wijk = Wijk.objects.filter(slug=request.GET.get("wijk") or "").first()
+    return render(
+        request,
+        "review/panelmembership_staff_list.html",
+        {
+            "memberships": selectors.panel_memberships_for_staff(wijk=wijk),
+            "wijken": wijken_all(),
+            "selected_wijk": wijk,
+        },
+    )

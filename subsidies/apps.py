@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+
+
+class SubsidiesConfig(AppConfig):
+    """The stimulus subsidy (stimuleringsregeling): schemes, applications, decisions, reports."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "subsidies"
+    label = "subsidies"
+
+    def ready(self) -> None:
+        # Models and services can only be imported once the app registry is ready.
+        from core import privacy
+        from review import registry
+        from subsidies import privacy as subsidies_privacy
+        from subsidies.models import Application
+        from subsidies.services import on_review_concluded
+
+        registry.register(
+            Application,
+            registry.SubjectKind(
+                on_concluded=on_review_concluded,
+                is_decided=lambda application: application.decided_at is not None,
+            ),
+        )
+        privacy.register(
+            "subsidies",
+            export=subsidies_privacy.subsidies_export,
+            erase=subsidies_privacy.subsidies_erase,
+        )

@@ -1,0 +1,78 @@
+"""Permissions of subsidy schemes and applications (django-rules)."""
+
+from __future__ import annotations
+
+import rules
+
+from core.rules import is_council_staff, is_panel_member_of_wijk
+from initiatives.models import Initiative, InitiativeMember, InitiativeStatus
+from subsidies.models import Application, Status
+
+# Initiatives that can no longer ask for money.
+_CLOSED_INITIATIVE = (InitiativeStatus.REJECTED, InitiativeStatus.WITHDRAWN)
+
+
+@rules.predicate
+def is_initiator_of(user, initiative: Initiative | None = None) -> bool:
+    """An initiator or co-initiator of the initiative."""
+    if not user.is_authenticated or initiative is None:
+        return False
+    return InitiativeMember.objects.filter(initiative=initiative, user=user).exists()
+
+
+@rules.predicate
+def initiative_can_apply(user, initiative: Initiative | None = None) -> bool:
+    """The initiative is still running (not rejected or withdrawn)."""
+    return initiative is not None and initiative.status not in _CLOSED_INITIATIVE
+
+
+@rules.predicate
+def is_applicant(user, application: Application | None = None) -> bool:
+    """An initiator of the initiative the application is for."""
+    if application is None:
+        return False
+    return is_initiator_of(user, application.initiative)
+
+
+@rules.predicate
+def is_concept(user, application: Application | None = None) -> bool:
+    """The application is still a draft the applicants can change."""
+    return application is not None and application.status == Status.CONCEPT
+
+
+@rules.predicate
+def is_past_concept(user, application: Application | None = None) -> bool:
+    """The application has been submitted at least once (the panel may see it)."""
+    return application is not None and application.status != Status.CONCEPT
+
+
+@rules.predicate
+def awaits_report(user, application: Application | None = None) -> bool:
+    """The advance is paid and the report is not yet in."""
+    return application is not None and application.status == Status.ADVANCE_PAID
+
+
+@rules.predicate
+def is_applicant_of_file(user, attachment=None) -> bool:
+    """An initiator of the initiative whose application the file belongs to."""
+    return attachment is not None and is_applicant(user, attachment.application)
+
+
+rules.add_perm("subsidies.view_scheme", rules.always_allow)
+rules.add_perm("subsidies.manage_schemes", is_council_staff)
+rules.add_perm("subsidies.apply", is_initiator_of & initiative_can_apply)
+rules.add_perm(
+    "subsidies.view_application",
+    is_applicant | is_council_staff | (is_panel_member_of_wijk & is_past_concept),
+)
+# Bank account, quotes, receipts and the decision letter: applicants and staff only.
+rules.add_perm("subsidies.view_application_private", is_applicant | is_council_staff)
+rules.add_perm("subsidies.view_attachment", is_applicant_of_file | is_council_staff)
+rules.add_perm("subsidies.view_application_history", is_applicant | is_council_staff)
+rules.add_perm("subsidies.edit_application", is_applicant & is_concept)
+rules.add_perm("subsidies.submit_application", is_applicant)
+rules.add_perm("subsidies.edit_report", is_applicant & awaits_report)
+rules.add_perm("subsidies.submit_report", is_applicant)
+rules.add_perm("subsidies.manage_application", is_council_staff)
+rules.add_perm("subsidies.conclude_review", is_panel_member_of_wijk | is_council_staff)
+rules.add_perm("subsidies.view_overview", is_council_staff)

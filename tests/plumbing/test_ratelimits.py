@@ -1,0 +1,123 @@
+"""Rate limits on the forms that guard accounts and secrets: login, sign-up, letter codes.
+
+allauth limits login and sign-up (ACCOUNT_RATE_LIMITS); plumbing.ratelimit limits our own
+code forms. Ballot submission is tested in tests/budget/test_ballot_ratelimit.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from core.models import User
+from plumbing.ratelimit import client_ip
+from tests.core.test_accounts import SIGNUP
+from tests.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_failed_logins_from_one_address_are_stopped(client, resident):
+    url = reverse("account_login")
+    for n in range(10):
+        response = client.post(url, {"login": f"gok{n}@example.org", "password": "fout"})
+        assert response.status_code == 200
+
+    response = client.post(url, {"login": resident.email, "password": "correct horse battery"})
+
+    # allauth refuses on the form itself, even with the right password.
+    assert "_auth_user_id" not in client.session
+    assert "Te veel inlogpogingen" in response.content.decode()
+
+
+def test_failed_logins_for_one_account_are_stopped_from_any_address(client, resident):
+    url = reverse("account_login")
+    for n in range(5):
+        client.post(url, {"login": resident.email, "password": "fout"}, REMOTE_ADDR=f"192.0.2.{n}")
+
+    response = client.post(
+        url,
+        {"login": resident.email, "password": "correct horse battery"},
+        REMOTE_ADDR="192.0.2.99",
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert "Te veel inlogpogingen" in response.content.decode()
+
+
+def test_many_sign_ups_from_one_address_are_stopped(client, wijk):
+    url = reverse("account_signup")
+    for n in range(20):
+        response = client.post(url, {**SIGNUP, "email": f"a{n}@example.org", "postcode": "1012AB"})
+        assert response.status_code == 200  # refused: the postcode is not in a wijk
+
+    response = client.post(url, SIGNUP)
+
+    assert response.status_code == 429
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+
+
+def test_residency_code_entry_is_limited_per_account_across_addresses(client, resident):
+    client.force_login(resident)
+    url = reverse("core:residency_code")
+    for n in range(5):
+        client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR=f"192.0.2.{n}")
+
+    response = client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR="192.0.2.99")
+
+    assert response.status_code == 429
+    assert "Te veel pogingen" in response.content.decode()
+
+
+def test_behind_a_proxy_each_resident_has_their_own_address(rf, settings):
+    """Behind the TLS proxy every request comes from the proxy: limits must use the client."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "203.0.113.7"  # what the proxy saw; the forged hop is ignored
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's to forge
+    assert client_ip(request) == "10.0.0.2"
+
+
+def test_residents_helped_at_one_desk_are_not_stopped_by_each_others_tries(client, wijk):
+    """The library or the municipal desk: one address, one resident after another."""
+    url = reverse("core:residency_code")
+    for n in range(8):
+        client.force_login(ProfileFactory(wijk=wijk, house_number=str(n + 1)).user)
+        response = client.post(url, {"code": "ABCD-EFGH-JKMN"}, REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 400  # a wrong code, said as such: not "too many tries"
+
+
+def test_each_counter_stops_at_its_own_limit_and_counts_in_one_go():
+    from plumbing.ratelimit import Limit, count_attempts
+
+    voter = Limit(scope="ballot:1", key="user:1", limit=3, window_seconds=60)
+    address = Limit(scope="ballot-ip", key="ip:192.0.2.1", limit=5, window_seconds=60)
+
+    results = [count_attempts([voter, address]) for _ in range(6)]
+
+    assert results == [
+        [False, False],
+        [False, False],
+        [False, False],
+        [True, False],
+        [True, False],
+        [True, True],
+    ]
+    other = Limit(scope="ballot:1", key="user:2", limit=3, window_seconds=60)
+    assert count_attempts([other]) == [False]
+
+
+def test_a_counter_starts_its_window_on_the_first_attempt():
+    from django.core.cache import cache
+
+    from plumbing.ratelimit import Limit, count_attempts
+
+    limit = Limit(scope="code", key="ip:192.0.2.9", limit=5, window_seconds=900)
+    count_attempts([limit])
+    count_attempts([limit])
+
+    assert cache.get(limit.cache_key) == 2
+    if hasattr(cache, "ttl"):  # django-redis: the window runs from the first attempt
+        assert 0 < cache.ttl(limit.cache_key) <= 900
