@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from django.db import connection
 
-from core import rows
-
 # The first key of our two-key advisory locks; the second is the round's id.
 ROUND_CONFIG_LOCK_CLASS = 4712
 
 
 def _advisory(function: str, round_pk: int) -> None:
     if connection.vendor == "postgresql":
-        with rows.cursor(connection) as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(f"SELECT {function}(%s, %s)", [ROUND_CONFIG_LOCK_CLASS, round_pk])
 
 

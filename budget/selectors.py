@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -113,16 +112,11 @@ def own_choices(
         key = codes.keyed_hash("ballot-code", budget_round.pk, code.pk)
     else:
         return {}
-    # One indexed row by the unique (round, voter_key); plain SQL, as this runs on every
-    # view of the ballot page and the ORM's query building cost more than the query.
-    table, field = Ballot._meta.db_table, Ballot._meta.get_field("choices")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {field.column} FROM {table} WHERE round_id = %s AND voter_key = %s",  # noqa: S608
-            [budget_round.pk, key],
-        )
-        row = cursor.fetchone()
-    choices = field.from_db_value(row[0], None, connection) if row else {}
+    choices = (
+        Ballot.objects.filter(round=budget_round, voter_key=key)
+        .values_list("choices", flat=True)
+        .first()
+    )
     return {int(pk): points for pk, points in (choices or {}).items()}
 
 

@@ -39,6 +39,9 @@ ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 DATABASE_URL = _get("DATABASE_URL")
 REDIS_URL = _get("REDIS_URL")
+# PostgreSQL prepares repeated statements (server-side binding). Off by default: a pooler
+# in transaction mode (PgBouncer's default) breaks prepared statements.
+DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", False)
 # Lets parallel test runs on one PostgreSQL server use separate test databases.
 DATABASE_TEST_NAME = _get("DATABASE_TEST_NAME")
 # A separate secret for keyed hashes of voters and codes, so rotating the

@@ -4,8 +4,6 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from rules.permissions import has_perm as rule_allows
 
-from plumbing import pagecache
-
 
 def site(request) -> dict:
     """Site-wide names; cheap, no queries."""
@@ -15,29 +13,19 @@ def site(request) -> dict:
     }
 
 
-def nav_key(user) -> str:
-    """The fragment key of a person's header links (for pagecache.prefetch)."""
-    return f"nav:{user.pk}"
-
-
 def navigation(request) -> dict:
     """Which personal links the header shows (`nav.review`, `nav.staff`), from our rules
     alone - Django's model permissions grant neither, so asking them cost two queries per
-    page - and kept per person with the page cache's generation (a role change renews it).
-    The pages behind the links check the permission themselves."""
+    page. The pages behind the links check the permission themselves."""
 
     def flags() -> dict:
         user = request.user
         if not user.is_authenticated:
             return {"review": False, "staff": False}
-        return pagecache.fragment(
-            request,
-            nav_key(user),
-            lambda: {
-                # A superuser passes every has_perm through Django's ModelBackend.
-                "review": user.is_superuser or rule_allows("review.view_dashboard", user),
-                "staff": user.is_superuser or rule_allows("core.access_staff_area", user),
-            },
-        )
+        # A superuser passes every has_perm through Django's ModelBackend.
+        return {
+            "review": user.is_superuser or rule_allows("review.view_dashboard", user),
+            "staff": user.is_superuser or rule_allows("core.access_staff_area", user),
+        }
 
     return {"nav": SimpleLazyObject(flags)}

@@ -26,10 +26,10 @@ def is_council_staff(user) -> bool:
     """Member of the council staff group."""
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_is_council_staff", None)
+    cached = getattr(user, "in_council_staff", None)
     if cached is None:
         cached = user.groups.filter(name=COUNCIL_STAFF).exists()
-        user._is_council_staff = cached
+        user.in_council_staff = cached
     return cached
 
 

@@ -1,5 +1,4 @@
-"""platform/gunicorn.conf.py: workers recycled by max_requests keep serving, and a worker's
-exit skips Python's teardown only when it leaves cleanly (the master reads failure codes)."""
+"""platform/gunicorn.conf.py: workers recycled by max_requests keep serving."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -30,47 +28,6 @@ def _env(tmp_path: Path) -> dict[str, str]:
         }
     )
     return env
-
-
-def _exit_through_the_hook(tmp_path: Path, code: int) -> subprocess.CompletedProcess:
-    """A process that loads the gunicorn settings and leaves the way a worker does: the
-    hook runs in the `finally` of a SystemExit. An atexit handler stands for the teardown."""
-    script = textwrap.dedent(
-        f"""
-        import atexit, runpy, sys
-        import django
-        django.setup()
-        conf = runpy.run_path({str(CONF)!r})
-        atexit.register(lambda: print("teardown ran", flush=True))
-        try:
-            sys.exit({code})
-        finally:
-            conf["worker_exit"](None, None)
-        """
-    )
-    return subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def test_a_worker_leaving_cleanly_skips_the_teardown(tmp_path):
-    result = _exit_through_the_hook(tmp_path, 0)
-    assert result.returncode == 0, result.stderr
-    assert "teardown ran" not in result.stdout
-
-
-def test_a_failing_worker_keeps_its_exit_code_for_the_master(tmp_path):
-    """gunicorn's master stops on a worker's boot error (code 3): the hook must not turn it
-    into a clean exit, which would make the master respawn a broken worker forever."""
-    result = _exit_through_the_hook(tmp_path, 3)
-    assert result.returncode == 3, result.stderr
-    assert "teardown ran" in result.stdout
 
 
 APP = """

@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.locks import round_config_lock_shared
 from budget.models import (
     Ballot,
     BallotStyle,
@@ -32,8 +32,6 @@ from budget.models import (
     VotingCode,
     VotingCodeBatch,
 )
-from budget.services.ballot_rows import record_participation, round_sharing_lock, store_ballot
-from core.holes import fill, hole
 from core.models import User
 from core.services import LetterAddress, letter_codes_issue, save_audited
 from plumbing import codes
@@ -141,37 +139,84 @@ def ballot_validate(
     return {str(pk): points for pk, points in sorted(chosen.items())}
 
 
-# The receipt e-mail, rendered once per round (as it reads now) and language with a hole for
-# the code (core.holes), then filled in per ballot: two template renderings were a tenth of
-# casting's CPU. Bounded: cleared when it holds more than a few hundred rounds.
-_RECEIPTS: dict[tuple, tuple[str, str, str]] = {}
-_RECEIPTS_MAX = 256
-
-
-def _receipt_parts(budget_round: Round) -> tuple[str, str, str]:
-    """Subject, text and HTML of the receipt e-mail, with a hole where the code goes."""
-    language = translation.get_language()
-    key = (budget_round.pk, budget_round.name, budget_round.voting_end, language)
-    parts = _RECEIPTS.get(key)
-    if parts is None:
-        context = {"round": budget_round, "receipt": hole("receipt"), "site_url": settings.SITE_URL}
-        parts = (
-            _("Your vote for %(round)s has been received") % {"round": budget_round.name},
-            render_to_string("budget/email/ballot_receipt.txt", context),
-            render_to_string("budget/email/ballot_receipt.html", context),
+def _round_sharing_lock(budget_round: Round) -> tuple[Round, dict[int, Decimal]]:
+    """Re-read the round and its eligible projects' costs holding the round's configuration
+    lock shared (see budget/locks.py), so neither can change while this ballot is cast."""
+    round_config_lock_shared(round_pk=budget_round.pk)
+    locked = Round.objects.get(pk=budget_round.pk)
+    if locked.wijk_id == budget_round.wijk_id:
+        locked.wijk = budget_round.wijk  # a wijk never changes: reuse the caller's copy
+    costs = dict(
+        Project.objects.filter(round=locked, status=ProjectStatus.ELIGIBLE).values_list(
+            "pk", "cost"
         )
-        if len(_RECEIPTS) >= _RECEIPTS_MAX:
-            _RECEIPTS.clear()
-        _RECEIPTS[key] = parts
-    return parts
+    )
+    return locked, costs
+
+
+def _store_ballot(
+    *, budget_round: Round, voter_key: str, choices: dict[str, int], via: str, receipt: str
+) -> None:
+    """Create the voter's ballot or replace its choices, in one statement.
+
+    An upsert on the one-ballot-per-voter constraint (INSERT ... ON CONFLICT DO UPDATE):
+    it takes the row lock a concurrent request of the same voter then waits for, so the
+    voter's requests are serialised here and the last one to commit counts. Ballots have
+    no history by design (their contents are secret), so bypassing save() loses no audit
+    row; the act of voting is audited in the Participation.
+    """
+    Ballot.objects.bulk_create(
+        [
+            Ballot(
+                round=budget_round,
+                voter_key=voter_key,
+                choices=choices,
+                via=via,
+                receipt_digest=receipt_digest(budget_round=budget_round, receipt=receipt),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["round", "voter_key"],
+        update_fields=["choices", "receipt_digest"],
+    )
+
+
+def _record_participation(
+    *, budget_round: Round, user: User | None, code: VotingCode | None, via: str
+) -> bool:
+    """Record that (and when) the voter voted, with its history row and the voter as actor;
+    True when they had voted before.
+
+    The ballot upsert, done first in the same transaction, holds the row lock that
+    serialises the voter's concurrent requests, so no second request can insert this
+    participation between the read and the save below.
+    """
+    lookup = {"user": user} if user is not None else {"code": code}
+    participation = Participation.objects.filter(round=budget_round, **lookup).first()
+    changed = participation is not None
+    if participation is None:
+        participation = Participation(round=budget_round, via=via, **lookup)
+    else:
+        participation.changed_at = timezone.now()
+    # The foreign keys come from rows this request already holds and uniqueness is the
+    # database's constraint, so full_clean's extra queries (about six a vote) are skipped.
+    participation.clean_fields(exclude=["round", "user", "code", "entered_by", "confirmed_by"])
+    participation._history_user = user
+    participation._change_reason = _("Ballot changed") if changed else _("Voted")
+    participation.save()
+    return changed
 
 
 def _send_receipt(*, user: User, budget_round: Round, receipt: str) -> None:
-    subject, text, html = _receipt_parts(budget_round)
+    context = {"round": budget_round, "receipt": receipt, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
-        subject=subject, body=fill(text, lambda _name: receipt), to=[user.email]
+        subject=_("Your vote for %(round)s has been received") % {"round": budget_round.name},
+        body=render_to_string("budget/email/ballot_receipt.txt", context),
+        to=[user.email],
     )
-    message.attach_alternative(fill(html, lambda _name: escape(receipt)), "text/html")
+    message.attach_alternative(
+        render_to_string("budget/email/ballot_receipt.html", context), "text/html"
+    )
     queue_email(message)
 
 
@@ -186,19 +231,19 @@ class CastResult:
 @transaction.atomic
 def ballot_cast(*, actor: User, budget_round: Round, choices: Choices) -> CastResult:
     """An eligible resident casts (or changes) their ballot; the last one counts."""
-    budget_round, costs = round_sharing_lock(budget_round)
+    budget_round, costs = _round_sharing_lock(budget_round)
     if not actor.has_perm("budget.vote", budget_round):
         raise PermissionDenied(_refusal(actor=actor, budget_round=budget_round))
     stored = ballot_validate(budget_round=budget_round, choices=choices, costs=costs)
     receipt = codes.generate_code()
-    store_ballot(
+    _store_ballot(
         budget_round=budget_round,
         voter_key=voter_key_for_user(budget_round=budget_round, user=actor),
         choices=stored,
         via=Via.WEB,
-        digest=receipt_digest(budget_round=budget_round, receipt=receipt),
+        receipt=receipt,
     )
-    changed = record_participation(budget_round=budget_round, user=actor, code=None, via=Via.WEB)
+    changed = _record_participation(budget_round=budget_round, user=actor, code=None, via=Via.WEB)
     _send_receipt(user=actor, budget_round=budget_round, receipt=receipt)
     return CastResult(receipt=receipt, changed=changed)
 
@@ -206,7 +251,7 @@ def ballot_cast(*, actor: User, budget_round: Round, choices: Choices) -> CastRe
 def _refusal(*, actor: User, budget_round: Round) -> str:
     """Why this person cannot vote now, in plain words."""
     if budget_round.phase != "voting":
-        return _refusal_closed(budget_round)
+        return voter_refusal_closed(budget_round)
     if actor.has_perm("budget.vote", budget_round):
         return ""
     profile = getattr(actor, "profile", None)
@@ -256,10 +301,10 @@ def voting_code_check(*, budget_round: Round, code: str) -> VotingCode:
 @transaction.atomic
 def ballot_cast_with_code(*, code: VotingCode, budget_round: Round, choices: Choices) -> CastResult:
     """A resident without an account votes (or changes the vote) with the letter code."""
-    budget_round, costs = round_sharing_lock(budget_round)
+    budget_round, costs = _round_sharing_lock(budget_round)
     code = VotingCode.objects.select_related("batch").get(pk=code.pk)
     if budget_round.phase != "voting":
-        raise PermissionDenied(_refusal_closed(budget_round))
+        raise PermissionDenied(voter_refusal_closed(budget_round))
     if (
         code.batch.round_id != budget_round.pk
         or code.batch.voided_at is not None
@@ -271,18 +316,19 @@ def ballot_cast_with_code(*, code: VotingCode, budget_round: Round, choices: Cho
         )
     stored = ballot_validate(budget_round=budget_round, choices=choices, costs=costs)
     receipt = codes.generate_code()
-    store_ballot(
+    _store_ballot(
         budget_round=budget_round,
         voter_key=voter_key_for_code(budget_round=budget_round, code=code),
         choices=stored,
         via=Via.CODE,
-        digest=receipt_digest(budget_round=budget_round, receipt=receipt),
+        receipt=receipt,
     )
-    changed = record_participation(budget_round=budget_round, user=None, code=code, via=Via.CODE)
+    changed = _record_participation(budget_round=budget_round, user=None, code=code, via=Via.CODE)
     return CastResult(receipt=receipt, changed=changed)
 
 
-def _refusal_closed(budget_round: Round) -> str:
+def voter_refusal_closed(budget_round: Round) -> str:
+    """Why nobody can vote in this round now (before or after the voting phase)."""
     if budget_round.voting_closed:
         return _("Voting has closed; your vote was not counted.")
     return _("Voting has not opened yet.")
@@ -305,7 +351,7 @@ def receipt_check(*, budget_round: Round, receipt: str) -> bool:
 @transaction.atomic
 def paper_ballot_enter(*, actor: User, budget_round: Round, choices: Choices) -> Ballot:
     """A staff member types in a paper ballot; it counts only once a colleague confirms it."""
-    budget_round, costs = round_sharing_lock(budget_round)
+    budget_round, costs = _round_sharing_lock(budget_round)
     if not actor.has_perm("budget.enter_paper_ballot", budget_round):
         raise PermissionDenied(_("Paper ballots are entered by staff, from the start of voting."))
     if hasattr(budget_round, "result"):

@@ -17,9 +17,7 @@ from django.views.decorators.http import require_GET
 from budget import selectors, services
 from budget.forms import BallotForm, ProjectProposalForm, ReceiptForm, VotingCodeForm
 from budget.models import BallotStyle, Phase, ProjectStatus, VotingCode
-from budget.services.voting import voter_refusal
-from budget.views import ballot_cards
-from budget.views.ballot_cards import ballot_round, cards_html
+from budget.services.voting import voter_refusal, voter_refusal_closed
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.views import apply_errors
 from plumbing.pdf import render_pdf
@@ -155,7 +153,7 @@ def _cards(form: BallotForm, projects) -> list[dict]:
     ]
 
 
-def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
+def _ballot_context(budget_round, form: BallotForm, projects) -> dict:
     cards = _cards(form, projects)
     choices = {
         card["project"].pk: card["points"]
@@ -163,9 +161,7 @@ def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
         if card.get("checked") or (form.uses_points and card["points"])
     }
     total = chosen_total(projects, choices)
-    context = {
-        # Callables: only the ballot form shows the cards (the template calls them).
-        "cards_html": lambda: cards_html(request, budget_round, cards, is_points=form.uses_points),
+    return {
         "round": budget_round,
         "form": form,
         "cards": cards,
@@ -178,16 +174,11 @@ def _ballot_context(request, budget_round, form: BallotForm, projects) -> dict:
         "is_points": form.uses_points,
         "is_knapsack": budget_round.ballot_style == BallotStyle.KNAPSACK,
     }
-    context["body_html"] = lambda: ballot_cards.body_html(request, context)
-    return context
 
 
 def ballot(request, pk: int):
     """The ballot: choose, check (the budget left is shown), confirm; the last one counts."""
-    # A confirmed ballot is answered with a redirect: it needs only the round.
-    confirmed = request.method == "POST" and request.POST.get("step") == "confirm"
-    ballot_cards.prefetch(request, pk, page=not confirmed)
-    budget_round, projects = ballot_round(request, pk)
+    budget_round = round_by_pk(request, pk)
     require(request.user, "budget.view_round", budget_round)
     code = _session_code(request, budget_round)
     if code is None and not request.user.is_authenticated:
@@ -205,6 +196,7 @@ def ballot(request, pk: int):
             {"round": budget_round, "refusal": refusal},
             status=403,
         )
+    projects = list(selectors.projects_on_ballot(budget_round=budget_round))
     if request.method != "POST":
         current = selectors.own_choices(
             budget_round=budget_round, user=None if code else request.user, code=code
@@ -213,17 +205,17 @@ def ballot(request, pk: int):
             f"points_{pk}": points for pk, points in current.items()
         }
         form = BallotForm(initial=initial, budget_round=budget_round, projects=projects)
-        context = _ballot_context(request, budget_round, form, projects)
+        context = _ballot_context(budget_round, form, projects)
         context["has_ballot"] = bool(current)
         return render(request, "budget/ballot_form.html", context)
 
     form = BallotForm(request.POST, budget_round=budget_round, projects=projects)
     step = request.POST.get("step")
     if not form.is_valid():
-        context = _ballot_context(request, budget_round, form, projects)
+        context = _ballot_context(budget_round, form, projects)
         return render(request, "budget/ballot_form.html", context, status=400)
     choices = form.choices()
-    context = _ballot_context(request, budget_round, form, projects)
+    context = _ballot_context(budget_round, form, projects)
     if step == "edit":
         return render(request, "budget/ballot_form.html", context)
     if step == "confirm" and _ballot_submissions_limited(request, budget_round, code):
@@ -300,12 +292,6 @@ def _ballot_submissions_limited(request, budget_round, code: VotingCode | None) 
             window_seconds=BALLOT_WINDOW_SECONDS,
         ),
     )
-
-
-def voter_refusal_closed(budget_round) -> str:
-    if budget_round.voting_closed:
-        return _("Voting has closed; your vote was not counted.")
-    return _("Voting has not opened yet.")
 
 
 def ballot_thanks(request, pk: int):

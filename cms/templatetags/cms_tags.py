@@ -4,7 +4,6 @@ from django import template
 from wagtail.models import Site
 
 from cms import selectors
-from plumbing import pagecache
 
 register = template.Library()
 
@@ -12,15 +11,10 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def main_menu_items(context) -> list[dict]:
     """The live pages directly under the home page that editors marked 'show in menus'
-    (title, url, url_path), kept with the page cache's generation: every page published
-    or moved renews it. `{% main_menu_items as menu %}`; base.html hands it to site_header."""
+    (title, url, url_path): `{% main_menu_items as menu %}` in the site header."""
     request = context.get("request")
     if request is None:
         return []
-    return pagecache.fragment(request, pagecache.menu_key(request), lambda: _menu_items(request))
-
-
-def _menu_items(request) -> list[dict]:
     site = Site.find_for_request(request)
     if site is None:
         return []

@@ -100,14 +100,15 @@ if env.DATABASE_URL:
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The few statements core.rows runs on every request and ballot bind their values
-        # on the server, and psycopg prepares each once it has run this often on a
-        # connection (Django's default, None, prepares nothing). The ORM's client-side
-        # binding never prepares. A connection pooler in front of PostgreSQL must then keep
-        # each client on its own server connection (PgBouncer: session mode, or
+    if (
+        env.DATABASE_PREPARED_STATEMENTS
+        and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    ):
+        # Values bound on the server, and psycopg prepares a statement once it has run five
+        # times on a connection. Only with a direct connection or a pooler that keeps a
+        # client on its own server connection (PgBouncer: session mode, or
         # max_prepared_statements in transaction mode).
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     if env.DATABASE_TEST_NAME:
         DATABASES["default"]["TEST"] = {"NAME": env.DATABASE_TEST_NAME}
 else:
