@@ -17,7 +17,7 @@ from __future__ import annotations
 from budget.models import ProjectStatus as S
 from plumbing.workflow import Transition
 
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.SUBMITTED, "send_to_review"): Transition(S.IN_REVIEW, "budget.review_project"),
     (S.SUBMITTED, "withdraw"): Transition(S.WITHDRAWN, "budget.withdraw_project"),
     (S.IN_REVIEW, "conclude"): Transition(S.REVIEWED, "budget.conclude_project_review"),

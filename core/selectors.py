@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import (
@@ -157,7 +158,13 @@ def _records(queryset) -> list:
     return list(queryset.select_related("history_user").order_by("history_date", "history_id"))
 
 
-def history_timeline(*, obj: Model, hidden_fields: frozenset[str] = frozenset()) -> list:
+class Audited(Protocol):
+    """A model instance with `history = HistoricalRecords()` (django-simple-history)."""
+
+    history: Any
+
+
+def history_timeline(*, obj: Audited, hidden_fields: frozenset[str] = frozenset()) -> list:
     """The object's audit trail, newest first: who, when, what changed and why."""
     entries = _entries(_records(obj.history.all()), hidden_fields=hidden_fields)
     entries.reverse()

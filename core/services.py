@@ -223,7 +223,8 @@ def letter_codes_issue(
         for _attempt in range(20):
             plain = codes.generate_code()
             row = build_row(address, codes.hash_code(plain))
-            row._history_user = actor
+            # django-simple-history reads who and why from these attributes; it has no type hints.
+            row._history_user = actor  # type: ignore[attr-defined]
             try:
                 with transaction.atomic():
                     row.save()

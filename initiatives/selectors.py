@@ -62,7 +62,7 @@ def initiatives_overview(
     text: str = "",
 ) -> QuerySet[Initiative]:
     """Public initiatives (all wijken or one), filtered, with their number of supporters."""
-    qs = Initiative.objects.public().select_related("wijk")
+    qs: QuerySet[Initiative] = Initiative.objects.public().select_related("wijk")
     if wijk is not None:
         qs = qs.filter(wijk=wijk)
     if theme:

@@ -64,8 +64,9 @@ def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
 
 def _delete(instance: models.Model, *, actor: User, reason: str) -> None:
     """Delete an audited object; the trail keeps who removed it and why."""
-    instance._history_user = actor
-    instance._change_reason = reason.strip()
+    # django-simple-history reads who and why from these attributes; it has no type hints.
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._change_reason = reason.strip()  # type: ignore[attr-defined]
     instance.delete()
 
 
@@ -229,8 +230,8 @@ def support_add(*, actor: User, initiative: Initiative) -> Support:
     try:
         # The unique constraint, not a count, keeps it to one support under concurrency.
         with transaction.atomic():
-            support._history_user = actor
-            support._change_reason = _("Supported")
+            support._history_user = actor  # type: ignore[attr-defined]  # see _delete
+            support._change_reason = _("Supported")  # type: ignore[attr-defined]
             support.save()
     except IntegrityError as error:
         raise ValidationError(
@@ -257,8 +258,8 @@ def volunteer_signup(*, actor: User, initiative: Initiative, message: str) -> Vo
     volunteer.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            volunteer._history_user = actor
-            volunteer._change_reason = _("Signed up as volunteer")
+            volunteer._history_user = actor  # type: ignore[attr-defined]  # see _delete
+            volunteer._change_reason = _("Signed up as volunteer")  # type: ignore[attr-defined]
             volunteer.save()
     except IntegrityError as error:
         raise ValidationError(

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -53,14 +56,14 @@ def actions_available(
 @transaction.atomic
 def transition_run(
     *,
-    obj: models.Model,
+    obj: M,
     action: str,
     actor,
     transitions: Mapping[tuple[str, str], Transition],
     reason: str = "",
     field: str = "status",
     changes: Mapping[str, object] | None = None,
-) -> models.Model:
+) -> M:
     """Apply `action` to a locked copy of `obj` and return it, saved with history."""
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     current = getattr(locked, field)
@@ -79,7 +82,8 @@ def transition_run(
         setattr(locked, name, value)
     setattr(locked, field, transition.target)
     locked.full_clean()
-    locked._history_user = actor
-    locked._change_reason = reason.strip() or action
+    # django-simple-history reads who and why from these instance attributes; it has no types.
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = reason.strip() or action  # type: ignore[attr-defined]
     locked.save()
     return locked

@@ -204,7 +204,9 @@ def panel_dashboard(*, user: User) -> Dashboard:
             )
         )
     reviewed = sorted(
-        (mr for mr in own.values() if mr.is_submitted), key=lambda mr: mr.submitted_at, reverse=True
+        (mr for mr in own.values() if mr.is_submitted),
+        key=lambda mr: mr.submitted_at or mr.declared_at,
+        reverse=True,
     )
     return Dashboard(wijken=wijken, open=open_rows, reviewed=reviewed, history=history)
 

@@ -26,7 +26,7 @@ from subsidies.models import (
     Status,
 )
 
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 
 
 def _promised(prefix: str = "") -> Case:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import partial
@@ -45,6 +46,13 @@ def _amount(value: Decimal) -> Fraction:
     return Fraction(value)
 
 
+def _cost(project_cost: Decimal | None) -> Decimal:
+    """A counted project's cost: counted projects are eligible, and eligible ones have a cost."""
+    if project_cost is None:
+        raise ValueError("an eligible project has no cost (see project_eligible_has_cost)")
+    return project_cost
+
+
 def election_for(*, budget_round: Round, shuffle: bool = False) -> Election:
     """The round's counted ballots as a budget.tally Election (project ids are pks as text)."""
     projects = list(
@@ -62,7 +70,7 @@ def election_for(*, budget_round: Round, shuffle: bool = False) -> Election:
         secrets.SystemRandom().shuffle(ballots)
     return Election(
         budget=_amount(budget_round.budget),
-        projects={str(project.pk): _amount(project.cost) for project in projects},
+        projects={str(project.pk): _amount(_cost(project.cost)) for project in projects},
         ballots=ballots,
         vote_type="cumulative" if points else "approval",
         names={str(project.pk): project.title for project in projects},
@@ -72,7 +80,7 @@ def election_for(*, budget_round: Round, shuffle: bool = False) -> Election:
 def _votes(election: Election) -> dict[str, int]:
     votes = dict.fromkeys(election.projects, 0)
     for ballot in election.ballots:
-        if election.uses_points:
+        if isinstance(ballot, Mapping):  # points ballots; approval ballots are frozensets
             for project_id, points in ballot.items():
                 votes[project_id] += points
         else:
@@ -157,7 +165,7 @@ def round_count(*, actor: User, budget_round: Round) -> Result:
         if budget_round.is_rehearsal
         else selectors.eligible_voter_count(budget_round=budget_round)
     )
-    result.budget_used = sum((costs[int(pk)] for pk in funded), Decimal(0))
+    result.budget_used = sum((_cost(costs[int(pk)]) for pk in funded), Decimal(0))
     result.pb_text = pb_export(budget_round=budget_round, funded=funded, votes=votes)
     result.pb_sha256 = hashlib.sha256(result.pb_text.encode()).hexdigest()
     result.counted_at = timezone.now()
@@ -243,7 +251,10 @@ def round_import_pb(
         rule=rule,
         min_choices=max(min(sizes), 1),
         max_choices=max(max(sizes), 1),
-        points_total=max([sum(ballot.values()) for ballot in election.ballots] or [1])
+        points_total=max(
+            [sum(ballot.values()) for ballot in election.ballots if isinstance(ballot, Mapping)]
+            or [1]
+        )
         if points
         else 10,
         is_rehearsal=True,
@@ -270,7 +281,7 @@ def round_import_pb(
     # Ballots carry no history (secret) and no voter: bulk creation skips nothing we need.
     rows = []
     for number, ballot in enumerate(election.ballots):
-        if points:
+        if isinstance(ballot, Mapping):  # a points ballot (points is True)
             choices = {str(pks[p]): value for p, value in ballot.items() if value}
         else:
             choices = {str(pks[p]): 1 for p in ballot}

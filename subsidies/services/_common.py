@@ -30,10 +30,11 @@ def _replace_lines(
     as_typed = [(line.description, line.category, Decimal(line.amount)) for line in lines]
     if [(c.description, c.category, c.amount) for c in current] == as_typed:
         return False
-    for line in current:
-        line._history_user = actor
-        line._change_reason = reason
-        line.delete()
+    for stored in current:
+        # django-simple-history reads who and why from these attributes; it has no type hints.
+        stored._history_user = actor  # type: ignore[attr-defined]
+        stored._change_reason = reason  # type: ignore[attr-defined]
+        stored.delete()
     for position, line in enumerate(lines):
         row = CostLine(
             application=application,

@@ -195,7 +195,7 @@ def attachment_add(
         kind=kind,
         original_name=str(original)[:200],
         content_type=getattr(upload, "content_type", "") or "",
-        size=upload.size,
+        size=upload.size or 0,  # never None: clean_document has compared it with the limit
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
@@ -214,8 +214,9 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     )
     if not actor.has_perm(perm, application):
         raise PermissionDenied(_("You cannot remove files from this application now."))
-    attachment._history_user = actor
-    attachment._change_reason = _("File removed")
+    # django-simple-history reads who and why from these attributes; it has no type hints.
+    attachment._history_user = actor  # type: ignore[attr-defined]
+    attachment._change_reason = _("File removed")  # type: ignore[attr-defined]
     attachment.file.delete(save=False)
     attachment.delete()
 

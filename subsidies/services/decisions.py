@@ -101,7 +101,7 @@ def application_decide(
         errors["deviation_reasons"] = [
             _("This decision deviates from the wijkpanel's advice; state why.")
         ]
-    if not errors and action != "reject":
+    if not errors and amount is not None and action != "reject":
         committed = scheme_committed(scheme=scheme, exclude=application)
         if committed + amount > scheme.pot:
             errors["amount"] = [
