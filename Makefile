@@ -7,13 +7,15 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run migrate demo test test-postgres lint format check-deploy messages vendor-css bench clean
+.PHONY: help install npm-tools run migrate demo test test-postgres lint format typecheck check-deploy messages vendor-css bench clean
 
 help:
 	@echo "make run            install, create the SQLite database, load the demo, serve on :8000"
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL when set)"
 	@echo "make test-postgres  the suite on PostgreSQL ($(PG_URL))"
-	@echo "make lint           ruff and template checks"
+	@echo "make lint           ruff, and djhtml on the HTML templates"
+	@echo "make format         fix what ruff and djhtml can"
+	@echo "make typecheck      mypy on the services, selectors and workflow modules"
 	@echo "make bench          benchmarks (see benchmarks/README.md)"
 
 .tools/bin/uv:
@@ -22,6 +24,13 @@ help:
 
 install: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
+
+# axe-core (package.json) is what the accessibility browser tests inject into each page;
+# without it those tests are skipped.
+npm-tools:
+	@if [ -d node_modules/axe-core ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm is missing: the accessibility checks (axe-core) will be skipped." >&2; fi
 
 migrate: install
 	@mkdir -p var
@@ -33,19 +42,29 @@ demo: migrate
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+test: install npm-tools
 	$(UV) run --frozen pytest
 
-test-postgres: install
+test-postgres: install npm-tools
 	DATABASE_URL=$(PG_URL) $(UV) run --frozen pytest
+
+# djhtml only indents, and only the .html templates: the plain-text e-mails (.txt) keep
+# their whitespace as written. The tab width is fixed, not guessed per file.
+DJHTML := $(UV) run --frozen djhtml --tabwidth 2 templates
 
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(DJHTML) --check
 
 format: install
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
+	$(DJHTML)
+
+# The files and settings are in pyproject.toml ([tool.mypy]).
+typecheck: install
+	$(UV) run --frozen mypy
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
@@ -74,4 +93,4 @@ bench: install
 	$(UV) run --frozen python benchmarks/bench_tally.py
 
 clean:
-	rm -rf .venv .tools var .pytest_cache .ruff_cache
+	rm -rf .venv .tools var node_modules .pytest_cache .ruff_cache .mypy_cache
