@@ -67,6 +67,12 @@ def _euro(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def _eligible_costs(budget_round: Round) -> dict[int, Decimal]:
+    """The eligible projects' costs (an eligible project has one: project_eligible_has_cost)."""
+    rows = Project.objects.filter(round=budget_round, status=ProjectStatus.ELIGIBLE)
+    return {pk: cost for pk, cost in rows.values_list("pk", "cost") if cost is not None}
+
+
 def ballot_validate(
     *, budget_round: Round, choices: Choices, costs: Mapping[int, Decimal] | None = None
 ) -> dict[str, int]:
@@ -75,11 +81,7 @@ def ballot_validate(
     `costs` are the eligible projects' costs when the caller has read them already.
     """
     if costs is None:
-        costs = dict(
-            Project.objects.filter(round=budget_round, status=ProjectStatus.ELIGIBLE).values_list(
-                "pk", "cost"
-            )
-        )
+        costs = _eligible_costs(budget_round)
     if any(pk not in costs for pk in choices):
         raise BallotRefused(
             _("Your ballot names a project that is not on this ballot. Please choose again."),
@@ -146,12 +148,7 @@ def _round_sharing_lock(budget_round: Round) -> tuple[Round, dict[int, Decimal]]
     locked = Round.objects.get(pk=budget_round.pk)
     if locked.wijk_id == budget_round.wijk_id:
         locked.wijk = budget_round.wijk  # a wijk never changes: reuse the caller's copy
-    costs = dict(
-        Project.objects.filter(round=locked, status=ProjectStatus.ELIGIBLE).values_list(
-            "pk", "cost"
-        )
-    )
-    return locked, costs
+    return locked, _eligible_costs(locked)
 
 
 def _store_ballot(
@@ -191,7 +188,9 @@ def _record_participation(
     serialises the voter's concurrent requests, so no second request can insert this
     participation between the read and the save below.
     """
-    lookup = {"user": user} if user is not None else {"code": code}
+    lookup: dict[str, User | VotingCode | None] = (
+        {"user": user} if user is not None else {"code": code}
+    )
     participation = Participation.objects.filter(round=budget_round, **lookup).first()
     changed = participation is not None
     if participation is None:
@@ -201,8 +200,9 @@ def _record_participation(
     # The foreign keys come from rows this request already holds and uniqueness is the
     # database's constraint, so full_clean's extra queries (about six a vote) are skipped.
     participation.clean_fields(exclude=["round", "user", "code", "entered_by", "confirmed_by"])
-    participation._history_user = user
-    participation._change_reason = _("Ballot changed") if changed else _("Voted")
+    # django-simple-history reads who and why from these attributes; it has no type hints.
+    participation._history_user = user  # type: ignore[attr-defined]
+    participation._change_reason = _("Ballot changed") if changed else _("Voted")  # type: ignore[attr-defined]
     participation.save()
     return changed
 
