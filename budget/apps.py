@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from plumbing import pagecache
+
 
 class BudgetConfig(AppConfig):
     """Wijkbudget: rounds, projects, secret ballots, counting and results."""
@@ -8,6 +10,13 @@ class BudgetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "budget"
     verbose_name = _("Wijkbudget")
+    # Ballots are secret and who voted shows only to the voter; voting codes are secret.
+    # A project's page names the initiative it comes from.
+    page_cache = pagecache.Rules(
+        writes={"*": ("budget",)},
+        ignored=("Ballot", "Participation", "VotingCode", "VotingCodeBatch"),
+        pages={"budget": ("budget", "initiatives")},
+    )
 
     def ready(self) -> None:
         from budget import privacy as budget_privacy

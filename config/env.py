@@ -39,6 +39,8 @@ ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 DATABASE_URL = _get("DATABASE_URL")
 REDIS_URL = _get("REDIS_URL")
+# The release being run (a commit or version tag), set by the deployment.
+RELEASE = _get("RELEASE")
 # PostgreSQL prepares repeated statements (server-side binding). Off by default: a pooler
 # in transaction mode (PgBouncer's default) breaks prepared statements.
 DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", False)

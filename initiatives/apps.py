@@ -1,11 +1,21 @@
 from django.apps import AppConfig
 
+from plumbing import pagecache
+
 
 class InitiativesConfig(AppConfig):
     """Resident initiatives (bewonersinitiatieven)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "initiatives"
+    # Supports (and volunteers) are the frequent writes: they show on the initiatives' own
+    # pages and in the statistics, not on the home and wijk pages (which list initiatives
+    # without their support). An invitation is for the person invited.
+    page_cache = pagecache.Rules(
+        writes={"*": ("initiatives",), "Support": ("supports",), "Volunteer": ("supports",)},
+        ignored=("CoInitiatorInvitation",),
+        pages={"initiatives": ("initiatives", "supports", "review", "people")},
+    )
 
     def ready(self) -> None:
         from core import privacy

@@ -1,8 +1,8 @@
-"""Anonymous visitors' pages from the shared cache, made stale by every write.
+"""Anonymous visitors' pages from the shared cache, made stale by the writes they show.
 
 Most visits to a municipality's site are anonymous reads of the same few pages (the home
 page, a wijk, the initiatives). Rendering one costs 10-20 ms of CPU (templates, Wagtail's
-serve chain); a cached copy costs two cache reads. Logged-in pages are never cached here.
+serve chain); a cached copy costs one cache round trip. Logged-in pages are never cached.
 
 What is cached (`PageCacheMiddleware`, the innermost middleware, so every outer one still
 adds its headers - CSP, security, language - to a cached answer):
@@ -11,108 +11,150 @@ adds its headers - CSP, security, language - to a cached answer):
 - answered 200 with HTML, not streamed, setting no cookie, without a CSRF token in it
   (`get_token` was not called), without a session change, and not marked
   `Cache-Control: private / no-store / no-cache`.
+Every looked-up answer says `X-Page-Cache: hit` or `miss`.
 
-The key holds the host, path, query, language and the current *generation*. Every committed
-write to a model (post_save, post_delete, m2m_changed) moves the generation on, after the
-commit, so all cached pages go stale at once; `NO_EFFECT_ON_PAGES` lists the models whose
-writes never show on a page anyone may see without logging in (ballots, sessions, e-mail
-tasks...). Time alone changes some pages (a round opens at its date, "3 days left"):
-entries expire after `PAGE_CACHE_SECONDS` (60 in production; 0 switches caching off, as
-in tests and without Redis - a per-process cache cannot be made stale across workers).
-Writes that bypass the signals (`QuerySet.update`, `bulk_create`) are covered by that
-expiry too.
+Staleness is kept per *area*, a name for a kind of data ("initiatives", "supports",
+"budget"; `SITE` is what every page shows: the menu's pages, the wijken). Each app declares,
+as `page_cache = pagecache.Rules(...)` on its AppConfig, which areas a write of each of its
+models touches (models of an app without rules touch `SITE`), which of its models never show
+on a page anyone may see without logging in, and which areas its pages show (pages nobody
+declared show every area). `PAGE_CACHE_IGNORED_MODELS` in the settings names the library
+models that never show (sessions, e-mail addresses, log entries); history rows come with a
+write of their own object, which already counts. Every committed write (post_save,
+post_delete, m2m_changed) gives each of its areas a new random *generation*, after the
+commit. A cached page carries the generations of the areas it shows, as they were before it
+was rendered, and is served only while all of them still hold: so a resident supporting an
+initiative renews the initiative pages and the statistics, not the news or the wijk pages.
+The page and the current generations are read in one `get_many`. The page's key holds the
+release (`RELEASE`, else the checkout's commit, else the version in pyproject.toml), so a new
+release never serves what the old one rendered; the generations are shared by all releases,
+so that during a rolling deploy a write in an old worker still reaches the new ones' pages.
 
-`fragment()` keeps parts of pages the same way (the menu, the projects on a ballot), for
-pages that are personal and so cannot be cached whole.
+Time alone changes some pages (a round opens at its date, "3 days left"): entries expire
+after `PAGE_CACHE_SECONDS` (60 in production; 0 switches caching off, as in tests and
+without Redis - a per-process cache cannot be made stale across workers). Writes that
+bypass the signals (`QuerySet.update`, `bulk_create`) are covered by that expiry too.
+
+Not `wagtail.contrib.frontend_cache`: it purges an HTTP cache or CDN in front of the site
+when a Wagtail page is published, and knows neither our own views nor writes to our models;
+nor Django's cache middleware, which has no way to make a page stale when data changes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import time
-from collections.abc import Callable
-from typing import Any
+import re
+import secrets
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import router, transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import translation
+from simple_history.models import HistoricalChanges
 
-GENERATION_KEY = "pagecache:generation"
+SITE = "site"
 ALLOWED_QUERY = frozenset({"page"})
-NO_EFFECT_ON_PAGES = frozenset(
-    {
-        "sessions.session",
-        "budget.ballot",
-        "budget.participation",
-        "core.notification",
-        "django_tasks_database.dbtaskresult",
-        "account.emailaddress",
-        "account.emailconfirmation",
-        "mfa.authenticator",
-        "core.mutednotification",
-        "wagtailadmin.editingsession",
-        "admin.logentry",
-        "wagtailcore.pagelogentry",
-        "wagtailcore.modellogentry",
-    }
-)
+HEADER = "X-Page-Cache"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What an app tells the page cache, as `page_cache` on its AppConfig.
+
+    `writes`: model name -> the areas a write of it makes stale; "*" for the app's other
+    models (without it, `SITE`: every page). `ignored`: models whose writes never show on a
+    page anyone may see without logging in. `pages`: URL namespace (for a view outside any
+    namespace: its URL name) -> the areas those pages show besides `SITE`.
+    """
+
+    writes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()
+    pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# Filled once by connect_signals() from the apps' Rules: model -> areas its writes touch,
+# URL namespace or name -> areas its pages show, and every area there is.
+_writes: dict[type[Model], tuple[str, ...]] = {}
+_pages: dict[str, tuple[str, ...]] = {}
+_areas: list[str] = [SITE]
 
 
 def seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0)
 
 
-def generation() -> int:
-    """The current generation; started from the clock, so a lost counter never comes back
-    to a number that old entries still carry."""
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
-        current = cache.get(GENERATION_KEY)
-    return current
-
-
-def bump() -> None:
-    """Make every cached page stale (called after a commit that changed data)."""
+@functools.cache
+def _checkout_release() -> str:
+    """The commit checked out (read from .git, as the image has no git), else the version."""
+    base = settings.BASE_DIR
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no counter yet: start one past anything cached before
-        cache.set(GENERATION_KEY, int(time.time() * 1000) + 1, timeout=None)
+        head = (base / ".git" / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head[:12]
+        ref = head.removeprefix("ref: ")
+        path = base / ".git" / ref
+        if path.exists():
+            return path.read_text().strip()[:12]
+        for line in (base / ".git" / "packed-refs").read_text().splitlines():
+            if line.endswith(f" {ref}"):
+                return line.split()[0][:12]
+    except OSError:
+        pass
+    try:
+        with open(base / "pyproject.toml", "rb") as file:
+            return tomllib.load(file)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
 
 
-def bump_after_commit(using: str) -> None:
-    """Move the generation on once the current transaction commits (at once outside one).
-
-    After, not before: a page rendered between the write and its commit would otherwise be
-    stored under the new generation with the old data. One callback per transaction.
-    """
-    connection = connections[using]
-    if connection.in_atomic_block and any(entry[1] is bump for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(bump, using=using)
+def release() -> str:
+    """The release page keys carry: a new one never serves pages the old one rendered."""
+    name = getattr(settings, "RELEASE", None) or _checkout_release()
+    return re.sub(r"[^\w.-]", "-", name)[:64]
 
 
-def _changed(sender, instance=None, **kwargs) -> None:
+def _generation_key(area: str) -> str:
+    return f"pagecache:generation:{area}"
+
+
+def _page_key(request) -> str:
+    language = getattr(request, "LANGUAGE_CODE", "")
+    raw = f"{request.get_host()}|{request.get_full_path()}|{language}"
+    return f"pagecache:{release()}:page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def _new_generation() -> str:
+    # Random, not counted: a generation lost from the cache can never come back to a value
+    # that pages cached before still carry.
+    return secrets.token_hex(8)
+
+
+def bump(areas: Iterable[str]) -> None:
+    """Make stale every cached page that shows one of `areas`."""
+    cache.set_many({_generation_key(area): _new_generation() for area in areas}, timeout=None)
+
+
+def _changed(sender, using=None, update_fields=None, **kwargs) -> None:
     if not seconds():
         return
-    meta = sender._meta
-    # History rows come with a write of their own object, which already counts.
-    if meta.label_lower in NO_EFFECT_ON_PAGES or meta.model_name.startswith("historical"):
-        return
-    update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= {"last_login"}:
         return
-    bump_after_commit(kwargs.get("using") or router.db_for_write(sender))
-
-
-def connect_signals() -> None:
-    """Called once from CoreConfig.ready."""
-    post_save.connect(_changed, dispatch_uid="pagecache_save")
-    post_delete.connect(_changed, dispatch_uid="pagecache_delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache_m2m")
+    # After the commit, not before: a page rendered between the write and its commit would
+    # otherwise carry the new generation with the old data. One callback per write: a
+    # transaction's writes are few, and public API cannot tell which callbacks it holds.
+    # Robust: a cache that is down must not fail a write that is committed.
+    transaction.on_commit(
+        functools.partial(bump, _writes[sender]),
+        using=using or router.db_for_write(sender),
+        robust=True,
+    )
 
 
 def _m2m_changed(sender, action, **kwargs) -> None:
@@ -120,80 +162,52 @@ def _m2m_changed(sender, action, **kwargs) -> None:
         _changed(sender, **kwargs)
 
 
-# The generation this process saw last: a guess that lets a request read the generation and
-# what it keys in one round trip (read_many). Only ever a guess; the cache decides.
-_last_seen: list[int | None] = [None]
+def _tables() -> tuple[dict[type[Model], tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """What each model's writes touch and what each app's pages show, from the apps' Rules."""
+    ignored = {apps.get_model(label) for label in settings.PAGE_CACHE_IGNORED_MODELS}
+    writes: dict[type[Model], tuple[str, ...]] = {}
+    pages: dict[str, tuple[str, ...]] = {}
+    for config in apps.get_app_configs():
+        rules = getattr(config, "page_cache", None) or Rules()
+        default = tuple(rules.writes.get("*", (SITE,)))
+        named = {
+            config.get_model(name): tuple(areas)
+            for name, areas in rules.writes.items()
+            if name != "*"
+        }
+        ignored |= {config.get_model(name) for name in rules.ignored}
+        for model in config.get_models(include_auto_created=True):
+            if model not in ignored and not issubclass(model, HistoricalChanges):
+                writes[model] = named.get(model, default)
+        for name, areas in rules.pages.items():
+            pages[name] = (SITE, *areas)
+    return writes, pages
 
 
-def read_many(request, keys_for: Callable[[int], list[str]]) -> dict[str, Any]:
-    """The keys `keys_for(generation)` under the current generation, found or not, usually in
-    one round trip: the generation is read with the keys built on the last one this process
-    saw, and only when it has moved on are the keys read again. Sets the request's
-    generation. Empty when the page cache is off."""
-    if not seconds():
-        return {}
-    known = getattr(request, "_pagecache_generation", None)
-    guess = known if known is not None else _last_seen[0]
-    if known is None and guess is not None:
-        found = cache.get_many([GENERATION_KEY, *keys_for(guess)])
-        current = found.pop(GENERATION_KEY, None)
-        if current == guess:
-            request._pagecache_generation = guess
-            return found
-        if current is not None:  # moved on: read the keys again under the new one
-            request._pagecache_generation = current
-    current = request_generation(request)
-    _last_seen[0] = current
-    return cache.get_many(keys_for(current))
+def connect_signals() -> None:
+    """Called once from CoreConfig.ready: read the apps' Rules, listen to their models."""
+    writes, pages = _tables()
+    _writes.clear()
+    _writes.update(writes)
+    _pages.clear()
+    _pages.update(pages)
+    every = {SITE, *(area for areas in [*writes.values(), *pages.values()] for area in areas)}
+    _areas[:] = sorted(every)
+    # Per model, so the ignored ones keep Django's fast deletes (no listener, no per-row
+    # signal) - sessions and task results are deleted in bulk.
+    for model in writes:
+        uid = f"pagecache:{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+        m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid=uid)
 
 
-def request_generation(request) -> int | None:
-    """The generation this request works with (read once per request); None when off."""
-    if not seconds():
-        return None
-    current = getattr(request, "_pagecache_generation", None)
-    if current is None:
-        current = generation()
-        request._pagecache_generation = current
-    return current
-
-
-def fragment(request, key: str, build: Callable[[], Any]) -> Any:
-    """A piece of a page kept under the current generation like whole pages: `build()` runs
-    once per generation, or on every call when the page cache is off. The key must name
-    everything the value depends on besides the data (language, person). Logged-in pages
-    use it for their parts."""
-    current = request_generation(request)
-    if current is None:
-        return build()
-    full_key = _fragment_key(current, key)
-    fetched = getattr(request, "_pagecache_fragments", {})
-    value = fetched[full_key] if full_key in fetched else cache.get(full_key)
-    if value is None:
-        value = build()
-        cache.set(full_key, value, seconds())
-        if full_key in fetched:
-            fetched[full_key] = value
-    return value
-
-
-def menu_key(request) -> str:
-    """The fragment key of the main menu (cms_tags.main_menu_items), by host and language."""
-    return f"menu:{request.get_host()}:{translation.get_language()}"
-
-
-def prefetch(request, keys: list[str]) -> None:
-    """Read the fragments a page is about to ask for in one round trip to the cache."""
-    found = read_many(request, lambda current: [_fragment_key(current, key) for key in keys])
-    current = request_generation(request)
-    if current is None:
-        return
-    full_keys = [_fragment_key(current, key) for key in keys]
-    request._pagecache_fragments = {key: found.get(key) for key in full_keys}
-
-
-def _fragment_key(current: int, key: str) -> str:
-    return f"fragment:{current}:{key}"
+def _shown_areas(request) -> tuple[str, ...]:
+    """The areas the page just rendered shows, by its URL namespace or name; all if unknown."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return tuple(_areas)
+    return _pages.get(match.namespace or match.url_name or "", tuple(_areas))
 
 
 def _cacheable_request(request) -> bool:
@@ -222,12 +236,6 @@ def _cacheable_response(request, response) -> bool:
     return not any(word in control for word in ("private", "no-store", "no-cache"))
 
 
-def _key(request, gen: int) -> str:
-    language = getattr(request, "LANGUAGE_CODE", "")
-    raw = f"{request.get_host()}|{request.get_full_path()}|{language}"
-    return f"pagecache:{gen}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
-
-
 class PageCacheMiddleware:
     """Serve anonymous GETs from the cache; see the module docstring for what qualifies."""
 
@@ -238,16 +246,35 @@ class PageCacheMiddleware:
         timeout = seconds()
         if not timeout or not _cacheable_request(request):
             return self.get_response(request)
-        stored = read_many(request, lambda current: [_key(request, current)])
-        key = _key(request, request_generation(request))
-        stored = stored.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            return response
+        key = _page_key(request)
+        found = cache.get_many([key, *map(_generation_key, _areas)])
+        current = {area: found.get(_generation_key(area)) for area in _areas}
+        entry = found.get(key)
+        if entry is not None:
+            shown, content, headers = entry
+            if all(current.get(area) == generation for area, generation in shown.items()):
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response[name] = value
+                response[HEADER] = "hit"
+                return response
         response = self.get_response(request)
         if _cacheable_response(request, response):
-            cache.set(key, (response.content, list(response.items())), timeout)
+            entry = (_shown(request, current), response.content, list(response.items()))
+            cache.set(key, entry, timeout)
+        response[HEADER] = "miss"
         return response
+
+
+def _shown(request, current: Mapping[str, str | None]) -> dict[str, str]:
+    """The generations, read before the page was rendered, of the areas it shows. An area
+    without one (a flushed cache) is given one; should another request have started it first,
+    this copy carries a generation the area never had, and is never served."""
+    shown = {}
+    for area in _shown_areas(request):
+        generation = current.get(area)
+        if generation is None:
+            generation = _new_generation()
+            cache.add(_generation_key(area), generation, timeout=None)
+        shown[area] = generation
+    return shown

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from plumbing import pagecache
+
 
 class StatsConfig(AppConfig):
     """Statistics per wijk and overall: residents, initiatives, subsidies and the wijkbudget.
@@ -12,3 +14,7 @@ class StatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "stats"
     verbose_name = _("Statistics")
+    # The figures count residents, initiatives, supports, applications and budget results.
+    page_cache = pagecache.Rules(
+        pages={"stats": ("people", "initiatives", "supports", "subsidies", "budget")}
+    )

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from plumbing import pagecache
+
 
 class SubsidiesConfig(AppConfig):
     """The stimulus subsidy (stimuleringsregeling): schemes, applications, decisions, reports."""
@@ -7,6 +9,7 @@ class SubsidiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "subsidies"
     label = "subsidies"
+    page_cache = pagecache.Rules(writes={"*": ("subsidies",)}, pages={"subsidies": ("subsidies",)})
 
     def ready(self) -> None:
         # Models and services can only be imported once the app registry is ready.

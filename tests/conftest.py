@@ -31,7 +31,7 @@ def _clear_cache():
 
 @pytest.fixture
 def page_cache_on():
-    """The page cache and its fragments switched on (tests keep it off: plumbing/pagecache.py)."""
+    """The anonymous page cache switched on (tests keep it off: plumbing/pagecache.py)."""
     with override_settings(PAGE_CACHE_SECONDS=60):
         yield
 

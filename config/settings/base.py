@@ -145,6 +145,29 @@ CACHES["templates"] = {
 # Anonymous visitors' pages are kept this many seconds at most (plumbing/pagecache.py); only with
 # a cache all workers share, or a write in one worker would not reach the others' copies.
 PAGE_CACHE_SECONDS = 60 if env.REDIS_URL else 0
+# Library models whose writes never show on an anonymous page (our apps declare their own, as
+# `page_cache` on their AppConfig): they leave every cached page as it is.
+PAGE_CACHE_IGNORED_MODELS = [
+    "sessions.session",
+    "account.emailaddress",
+    "account.emailconfirmation",
+    "mfa.authenticator",
+    "django_tasks_database.dbtaskresult",
+    "wagtailadmin.editingsession",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.referenceindex",
+    "wagtailusers.userprofile",
+    # Made while a page is first rendered, from what the page already shows.
+    "wagtailimages.rendition",
+    "wagtailembeds.embed",
+]
+# What this code is, for the page cache's keys (a new release never serves the old one's
+# pages): set by the deployment, else the commit checked out (plumbing/pagecache.py).
+RELEASE = env.RELEASE
 
 # --- Background tasks (e-mail, PDFs) ------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

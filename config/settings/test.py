@@ -13,5 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WIJKPLEIN_ENV = "test"
-# Tests switch the page cache on where they test it (tests/core/test_pagecache.py).
+# Tests switch the page cache on where they test it (tests/plumbing/test_pagecache.py).
 PAGE_CACHE_SECONDS = 0

@@ -1,21 +1,22 @@
-"""The anonymous page cache (plumbing/pagecache.py): fast, but never stale after a write and
-never someone else's page."""
+"""The anonymous page cache (plumbing/pagecache.py): fast, but never stale after a write that
+shows on the page, never someone else's page, and never a page of another release."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.services import ballot_cast
-from cms.models import HomePage, StandardPage
+from cms.models import HomePage, StandardPage, WijkPage
+from core.models import Notification, NotificationKind
 from initiatives.models import InitiativeStatus
-from plumbing import pagecache
 from tests.factories import PanelMembershipFactory
 from tests.factories.budget import ProjectFactory, RoundFactory, phase_dates
-from tests.factories.initiatives import InitiativeFactory
+from tests.factories.cms import NewsPageFactory, news_index
+from tests.factories.initiatives import InitiativeFactory, verified_resident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
@@ -28,6 +29,13 @@ def published(wijk, committed):
         return InitiativeFactory(wijk=wijk, title="Moestuin Kerkstraat", status="published")
 
 
+def _cached(client, url: str) -> bool:
+    """Whether the page came from the cache (the header the benchmarks count)."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response["X-Page-Cache"] == "hit"
+
+
 def test_a_second_anonymous_visit_is_served_without_the_database(
     client, published, django_assert_num_queries
 ):
@@ -35,6 +43,8 @@ def test_a_second_anonymous_visit_is_served_without_the_database(
     with django_assert_num_queries(0):
         second = client.get(LIST)
 
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
     assert second.status_code == 200
     assert second.content == first.content
     assert "Moestuin Kerkstraat" in second.content.decode()
@@ -54,14 +64,117 @@ def test_a_new_initiative_shows_at_once_after_its_commit(client, wijk, published
     assert "Bankjes op het plein" in client.get(LIST).content.decode()
 
 
-def test_a_write_that_is_rolled_back_or_not_committed_yet_changes_nothing(client, published):
-    generation = pagecache.generation()
-    # Inside the test's transaction, not committed: the generation must not move yet,
-    # or a page rendered before the commit would be stored under the new generation.
+def test_a_write_rolled_back_or_not_committed_yet_leaves_the_page_cached(client, published):
+    client.get(LIST)
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        published.title = "Teruggedraaid"
+        published.save()
+        transaction.savepoint_rollback(sid)
+    # Inside the test's transaction, not committed: the page must stay as it is, or a page
+    # rendered before the commit could be kept as if it were new.
     published.title = "Nog niet vastgelegd"
     published.save()
 
-    assert pagecache.generation() == generation
+    response = client.get(LIST)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "Moestuin Kerkstraat" in response.content.decode()
+
+
+def test_supporting_an_initiative_renews_its_pages_not_the_news_or_the_wijk_page(
+    client, wijk, published, committed, django_assert_num_queries
+):
+    with committed():
+        news = NewsPageFactory(title="Bloembollen op het Akerplein")
+        HomePage.objects.get().add_child(
+            instance=WijkPage(title="Brunssum-Noord", slug="brunssum-noord", wijk=wijk)
+        )
+        supporter = verified_resident(wijk, postcode="6441AB", house_number="7")
+    detail = reverse("initiatives:detail", args=[published.pk])
+    pages = [news.url, "/brunssum-noord/", detail, LIST]
+    for url in pages:
+        client.get(url)
+    assert "0 bewoners steunen dit initiatief" in client.get(detail).content.decode()
+
+    resident = Client()
+    resident.force_login(supporter)
+    with committed():
+        response = resident.post(reverse("initiatives:support", args=[published.pk]))
+    assert response.status_code == 302
+
+    with django_assert_num_queries(0):
+        assert _cached(client, news.url)
+        assert _cached(client, "/brunssum-noord/")
+    assert not _cached(client, detail)
+    assert "1 bewoner steunt dit initiatief" in client.get(detail).content.decode()
+    assert "1 steunbetuiging" in client.get(LIST).content.decode()
+
+
+def test_publishing_a_news_item_shows_on_the_home_page_and_the_news_overview_at_once(
+    client, committed
+):
+    with committed():
+        overview = news_index().url
+    assert "Buurtfeest op het Akerplein" not in client.get("/").content.decode()
+    assert "Buurtfeest op het Akerplein" not in client.get(overview).content.decode()
+    assert _cached(client, "/") and _cached(client, overview)
+
+    with committed():
+        NewsPageFactory(title="Buurtfeest op het Akerplein")
+
+    assert "Buurtfeest op het Akerplein" in client.get("/").content.decode()
+    assert "Buurtfeest op het Akerplein" in client.get(overview).content.decode()
+
+
+def test_a_page_put_in_the_menu_shows_on_every_cached_page_at_once(client, published, committed):
+    assert "Over de wijkaanpak" not in client.get(LIST).content.decode()
+
+    with committed():
+        HomePage.objects.get().add_child(
+            instance=StandardPage(
+                title="Over de wijkaanpak", slug="wijkaanpak", show_in_menus=True, intro="-"
+            )
+        )
+
+    assert 'href="/wijkaanpak/">Over de wijkaanpak</a>' in client.get(LIST).content.decode()
+
+
+def test_a_new_release_never_serves_the_pages_of_the_old_one(client, published):
+    with override_settings(RELEASE="2025.10.1"):
+        client.get(LIST)
+        assert _cached(client, LIST)
+
+    with override_settings(RELEASE="2025.11.0"), CaptureQueriesContext(connection) as queries:
+        assert not _cached(client, LIST)
+
+    assert len(queries) > 0
+
+
+def test_a_write_of_a_model_its_app_declares_unseen_makes_nothing_stale(
+    client, resident, published, committed
+):
+    client.get(LIST)
+
+    with committed():
+        Notification.objects.create(
+            user=resident, kind=NotificationKind.SUBMISSION_RECEIVED, subject="-", body="-"
+        )
+
+    assert _cached(client, LIST)
+
+
+def test_casting_a_ballot_leaves_the_round_page_cached(client, wijk, resident, committed):
+    with committed():
+        budget_round = RoundFactory(wijk=wijk, **phase_dates("voting"))
+        project = ProjectFactory(round=budget_round, status="eligible")
+    url = reverse("budget:round_detail", args=[budget_round.pk])
+    client.get(url)
+
+    with committed():
+        ballot_cast(actor=resident, budget_round=budget_round, choices={project.pk: 1})
+
+    assert _cached(client, url)
 
 
 def test_logged_in_visitors_never_get_the_anonymous_copy(client, resident, published):
@@ -69,8 +182,10 @@ def test_logged_in_visitors_never_get_the_anonymous_copy(client, resident, publi
     assert "Log in" in anonymous or "Inloggen" in anonymous
 
     client.force_login(resident)
-    page = client.get(LIST).content.decode()
+    response = client.get(LIST)
+    page = response.content.decode()
 
+    assert "X-Page-Cache" not in response
     assert reverse("account_logout") in page
     assert reverse("core:my_profile") in page
 
@@ -121,25 +236,14 @@ def test_search_results_and_filters_are_not_cached(client, published):
     assert len(queries) > 0
 
 
-def test_casting_a_ballot_does_not_make_every_page_stale(wijk, resident, committed):
-    with committed():
-        budget_round = RoundFactory(wijk=wijk, **phase_dates("voting"))
-        project = ProjectFactory(round=budget_round, status="eligible")
-    generation = pagecache.generation()
-
-    with committed():
-        ballot_cast(actor=resident, budget_round=budget_round, choices={project.pk: 1})
-
-    assert pagecache.generation() == generation
-
-
 def test_without_a_shared_cache_nothing_is_cached(client, published):
     with override_settings(PAGE_CACHE_SECONDS=0):
         client.get(LIST)
         with CaptureQueriesContext(connection) as queries:
-            client.get(LIST)
+            response = client.get(LIST)
 
     assert len(queries) > 0
+    assert "X-Page-Cache" not in response
 
 
 def test_a_new_panel_member_gets_the_wijkpanel_link_at_once(client, resident, wijk, committed):
@@ -150,17 +254,3 @@ def test_a_new_panel_member_gets_the_wijkpanel_link_at_once(client, resident, wi
         PanelMembershipFactory(wijk=wijk, member=resident)
 
     assert reverse("review:dashboard") in client.get(LIST).content.decode()
-
-
-def test_a_page_put_in_the_menu_shows_in_everyones_menu_at_once(client, resident, committed):
-    client.force_login(resident)
-    assert "Over de wijkaanpak" not in client.get(LIST).content.decode()
-
-    with committed():
-        HomePage.objects.get().add_child(
-            instance=StandardPage(
-                title="Over de wijkaanpak", slug="wijkaanpak", show_in_menus=True, intro="-"
-            )
-        )
-
-    assert 'href="/wijkaanpak/">Over de wijkaanpak</a>' in client.get(LIST).content.decode()
