@@ -23,11 +23,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
 from core.services import save_audited
+from plumbing.formatting import long_date
 from review import notifications, registry
 from review.models import (
     DEFAULT_CRITERIA,
@@ -192,7 +193,7 @@ def review_proceed_without_advice(*, actor: User, review: Review, reason: str) -
     if review.due_date >= timezone.localdate():
         raise ValidationError(
             _("The panel has until %(date)s to advise; proceed without advice after that.")
-            % {"date": formats.date_format(review.due_date, "j F Y")},
+            % {"date": long_date(review.due_date)},
             code="not_due",
         )
     if not reason.strip():

@@ -12,6 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from plumbing.formatting import euro
 from stats.selectors import QUARTER, PeriodFigures
 from stats.tables import (
     CHARTED_SERIES,
@@ -39,7 +40,7 @@ def display(cell: Cell | None) -> str:
     if cell.value is None:
         return "–"
     if cell.kind == MONEY:
-        return "€ " + number_format(cell.value, 2, force_grouping=True)
+        return euro(cell.value)
     if cell.kind == PERCENT:
         return number_format(cell.value, 1) + "%"
     return number_format(cell.value, force_grouping=True)

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Wijk
 from initiatives.models import Initiative
+from plumbing.formatting import euro
 from plumbing.storage import get_private_storage
 from subsidies.validators import validate_iban, validate_no_markup
 
@@ -371,7 +372,7 @@ class CostLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.description}: € {self.amount}"
+        return f"{self.description}: {euro(self.amount)}"
 
 
 class AttachmentKind(models.TextChoices):

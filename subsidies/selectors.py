@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.models import User, Wijk
 from core.selectors import TimelineEntry, history_timeline
 from initiatives.models import Initiative
+from plumbing.formatting import euro
 from review.models import Review
 from review.selectors import review_for
 from subsidies.models import (
@@ -169,7 +170,7 @@ def _line_entries(application: Application) -> list[TimelineEntry]:
                 kind="created" if record.history_type == "+" else "deleted",
                 reason=record.history_change_reason or "",
                 subject=f"{LineKind(record.kind).label}: {record.description} "
-                f"(€ {record.amount}, {record.get_category_display()})",
+                f"({euro(record.amount)}, {record.get_category_display()})",
             )
         )
     return entries

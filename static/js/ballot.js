@@ -5,7 +5,10 @@
   var form = document.querySelector("form[data-ballot]");
   var meter = document.getElementById("budget-meter");
   if (!form || !meter) { return; }
-  var money = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // Amounts as the server writes them (plumbing/formatting.py): € 1.234,50 in Dutch, €1,234.50 in
+  // English; the server uses a plain space where Intl puts a no-break space.
+  var currency = new Intl.NumberFormat(document.documentElement.lang || "nl", { style: "currency", currency: "EUR" });
+  function money(amount) { return currency.format(amount).replace(/\u00a0/g, " "); }
   var budget = parseFloat(meter.getAttribute("data-budget"));
   var pointsTotal = parseInt(meter.getAttribute("data-points-total"), 10);
   var style = meter.getAttribute("data-style");
@@ -31,8 +34,8 @@
     form.querySelectorAll("[data-ballot-choice]").forEach(function (box) {
       if (box.checked) { total += parseFloat(box.getAttribute("data-cost")); count += 1; }
     });
-    set("total", money.format(total));
-    set("left", money.format(budget - total));
+    set("total", money(total));
+    set("left", money(budget - total));
     set("count", String(count));
     var over = style === "knapsack" && total > budget;
     meter.classList.toggle("budget-meter--over", over);

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 from initiatives.models import Initiative
+from plumbing.formatting import euro, long_date
 from review.models import Review, ReviewStatus
 from review.services import review_open
-from subsidies.formatting import euro
 from subsidies.models import (
     ZERO,
     Application,
@@ -43,12 +43,12 @@ def _scheme_errors(scheme: Scheme, initiative: Initiative) -> list[str]:
         if today < scheme.opens_on:
             errors.append(
                 _("This scheme opens on %(date)s; you cannot apply yet.")
-                % {"date": scheme.opens_on.strftime("%d-%m-%Y")}
+                % {"date": long_date(scheme.opens_on)}
             )
         else:
             errors.append(
                 _("This scheme closed on %(date)s; you can no longer apply.")
-                % {"date": scheme.closes_on.strftime("%d-%m-%Y")}
+                % {"date": long_date(scheme.closes_on)}
             )
     if scheme.wijk_id and scheme.wijk_id != initiative.wijk_id:
         errors.append(_("This scheme is for another wijk than that of the initiative."))

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
+from plumbing.formatting import euro
 from review.models import Review, ReviewStatus, advice_deviates
 from review.services import review_record_decision
 from subsidies import tasks
-from subsidies.formatting import euro
 from subsidies.models import (
     ZERO,
     Application,

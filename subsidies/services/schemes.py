@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.models import User
-from subsidies.formatting import euro
+from plumbing.formatting import euro
 from subsidies.models import Scheme
 from subsidies.selectors import scheme_committed
 from subsidies.services._common import _save

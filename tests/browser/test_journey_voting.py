@@ -110,13 +110,13 @@ def test_resident_votes_then_changes_the_ballot(new_page, live_site):
     page.get_by_role("link", name="Nu stemmen").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Uw stem")
-    assert budget_left(page) == "25.000,00"
+    assert budget_left(page) == "€ 25.000,00"
     page.get_by_label("Kies Speeltuin opknappen").check()
     # The budget left follows the choice at once (ballot.js), before any round trip.
-    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("13.000,00")
+    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("€ 13.000,00")
     page.get_by_label("Kies Geveltuintjes").check()
-    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("10.000,00")
-    expect(page.locator("#budget-meter [data-meter=total]")).to_have_text("15.000,00")
+    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("€ 10.000,00")
+    expect(page.locator("#budget-meter [data-meter=total]")).to_have_text("€ 15.000,00")
     shot(page, "two projects chosen, budget left updated")
 
     page.get_by_role("button", name="Mijn keuze controleren").click()
@@ -145,7 +145,7 @@ def test_resident_votes_then_changes_the_ballot(new_page, live_site):
     page.get_by_label("Kies Speeltuin opknappen").uncheck()
     page.get_by_label("Kies Buurtmoestuin").check()
     page.get_by_label("Kies Bankjes langs het wandelpad").check()
-    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("11.500,00")
+    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("€ 11.500,00")
     shot(page, "changed choice")
     page.get_by_role("button", name="Mijn keuze controleren").click()
     assert confirm_table_titles(page) == {
@@ -210,7 +210,7 @@ def test_code_holder_votes_without_an_account(new_page, live_site):
     expect(voter.get_by_role("heading", level=1)).to_contain_text("Uw stem")
     voter.get_by_label("Kies Extra straatverlichting").check()
     voter.get_by_label("Kies Buurtmoestuin").check()
-    expect(voter.locator("#budget-meter [data-meter=left]")).to_have_text("10.000,00")
+    expect(voter.locator("#budget-meter [data-meter=left]")).to_have_text("€ 10.000,00")
     shot(voter, "ballot with a letter code")
     voter.get_by_role("button", name="Mijn keuze controleren").click()
     assert confirm_table_titles(voter) == {"Extra straatverlichting", "Buurtmoestuin"}
@@ -239,7 +239,7 @@ def test_keyboard_only_vote(new_page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Uw stem")
     keys.check(page.get_by_label("Kies Bankjes langs het wandelpad"))
     keys.check(page.get_by_label("Kies Extra straatverlichting"))
-    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("11.500,00")
+    expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("€ 11.500,00")
     shot(page, "two projects chosen with the keyboard")
     keys.press(page.get_by_role("button", name="Mijn keuze controleren"))
 
@@ -262,7 +262,7 @@ def test_vote_without_javascript(page_without_js):
     for title in ("Speeltuin opknappen", "Extra straatverlichting", "Buurtmoestuin"):
         page.get_by_label(f"Kies {title}").check()
     # No script: the meter stays as the server drew it until the choice is checked.
-    assert budget_left(page) == "25.000,00"
+    assert budget_left(page) == "€ 25.000,00"
     shot(page, "too much chosen without javascript")
     page.get_by_role("button", name="Mijn keuze controleren").click()
 
@@ -273,7 +273,7 @@ def test_vote_without_javascript(page_without_js):
         "Extra straatverlichting",
         "Buurtmoestuin",
     }
-    assert budget_left(page) == "-2.000,00"
+    assert budget_left(page) == "€ -2.000,00"
     shot(page, "over budget refused, choice kept")
 
     page.get_by_label("Kies Buurtmoestuin").uncheck()

@@ -1,0 +1,38 @@
+"""Money and dates as people read them in the active language.
+
+Amounts follow the conventions of each language (CLDR): `€ 1.234,50` and `€ -1.234,50` in
+Dutch, `€1,234.50` and `-€1,234.50` in English. Every amount on a page, in an e-mail, a
+PDF or a message goes through `euro`; templates use the `euro` filter of
+core/templatetags/formatting.py, which calls it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+
+CENT = Decimal("0.01")
+NO_VALUE = "–"
+
+# Where the sign and the euro sign go, per language; Dutch for any other language.
+_EURO_PATTERNS = {"en": "{sign}€{digits}"}
+_EURO_PATTERN_DUTCH = "€ {sign}{digits}"
+
+
+def euro(amount: Decimal | int | float | str | None) -> str:
+    """An amount in euro with cents and grouped thousands, or a dash when there is none."""
+    if amount is None or amount == "":
+        return NO_VALUE
+    value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
+    digits = number_format(abs(value), 2, force_grouping=True)
+    language = (get_language() or "nl").split("-")[0]
+    pattern = _EURO_PATTERNS.get(language, _EURO_PATTERN_DUTCH)
+    return pattern.format(sign="-" if value < 0 else "", digits=digits)
+
+
+def long_date(value: datetime.date) -> str:
+    """A day as a sentence says it: 1 april 2026, or 1 April 2026 in English."""
+    return date_format(value, "j F Y")
