@@ -1,8 +1,7 @@
 """The statistics as CSV for a municipal analyst: one row per wijk, period and measure.
 
-Made for Excel in a Dutch setting: semicolons between fields, a decimal comma, no
-thousands separator, dates as 2026-03-31, months as 2026-03 and quarters as 2026-Q1,
-UTF-8 with a byte order mark so accents survive. The long format (one figure per row)
+Written by plumbing.csv for Excel in a Dutch setting (semicolons, a decimal comma, a byte
+order mark); months read 2026-03 and quarters 2026-Q1. The long format (one figure per row)
 filters and pivots without reshaping. Suppressed figures have an empty value and a
 note, so the value column stays numeric. The rows are built from the same
 StatisticsPage as the web page, so both always agree.
@@ -10,28 +9,24 @@ StatisticsPage as the web page, so both always agree.
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plumbing.csv import spreadsheet_csv
 from stats.tables import MONEY, PERCENT, Cell, StatisticsPage
-from subsidies.csv_export import neutralise
 
-BOM = "\ufeff"
+_PLACES = {MONEY: Decimal("0.01"), PERCENT: Decimal("0.1")}
 
 
-def csv_number(cell: Cell) -> str:
-    """The value with a decimal comma (money two decimals, percentages one); empty if hidden."""
+def csv_value(cell: Cell) -> Decimal | int | None:
+    """The value to write: money with two decimals, percentages one; none when hidden."""
     if cell.suppressed or cell.value is None:
-        return ""
-    if cell.kind == MONEY:
-        return f"{Decimal(cell.value):.2f}".replace(".", ",")
-    if cell.kind == PERCENT:
-        return f"{Decimal(cell.value):.1f}".replace(".", ",")
-    return str(int(cell.value))
+        return None
+    if cell.kind in _PLACES:
+        return Decimal(cell.value).quantize(_PLACES[cell.kind])
+    return int(cell.value)
 
 
 def _note(cell: Cell) -> str:
@@ -44,10 +39,10 @@ def _note(cell: Cell) -> str:
     return ""
 
 
-def statistics_rows(page: StatisticsPage) -> list[list[str]]:
+def statistics_rows(page: StatisticsPage) -> list[list[object]]:
     """The header and one row per figure the page shows."""
     all_time = _("all time")
-    rows: list[list[str]] = [
+    rows: list[list[object]] = [
         [
             _("Wijk"),
             _("Period"),
@@ -60,7 +55,7 @@ def statistics_rows(page: StatisticsPage) -> list[list[str]]:
     ]
 
     def add(wijk: str, period: str, measure: str, code: str, value: Cell, round_name: str = ""):
-        rows.append([wijk, period, round_name, str(measure), code, csv_number(value), _note(value)])
+        rows.append([wijk, period, round_name, str(measure), code, csv_value(value), _note(value)])
 
     scope = page.scope_name
     for measure, value in zip(page.measures, page.totals, strict=True):
@@ -90,7 +85,7 @@ def statistics_rows(page: StatisticsPage) -> list[list[str]]:
             add(scope, period.figures.code, measure.label, measure.code, value)
     for round_row in page.rounds:
         budget_round = round_row.round
-        closed = timezone.localtime(budget_round.voting_end).date().isoformat()
+        closed = timezone.localdate(budget_round.voting_end)
         for code, label, value in (
             ("voters", _("Voters"), Cell(round_row.voters)),
             ("eligible", _("Eligible residents"), Cell(round_row.eligible)),
@@ -99,12 +94,9 @@ def statistics_rows(page: StatisticsPage) -> list[list[str]]:
             ("budget_used", _("Budget used"), Cell(round_row.budget_used, MONEY)),
         ):
             add(budget_round.wijk.name, closed, label, code, value, budget_round.name)
-    return [[neutralise(value) for value in row] for row in rows]
+    return rows
 
 
 def statistics_csv(page: StatisticsPage) -> str:
     """The CSV text, starting with a byte order mark for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(statistics_rows(page))
-    return BOM + buffer.getvalue()
+    return spreadsheet_csv(statistics_rows(page))

@@ -71,9 +71,7 @@ def staff_overview(request, obj=None):
 def staff_export(request, obj=None):
     """The overview (with the same filters) as CSV; formula-like cells are neutralised."""
     applications = selectors.applications_for_staff(**_filters(request))
-    response = HttpResponse(
-        "\ufeff" + applications_csv(applications), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(applications_csv(applications), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="subsidieaanvragen-{stamp}.csv"'
     return response

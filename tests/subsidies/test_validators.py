@@ -1,9 +1,8 @@
-"""IBAN check (ISO 13616 mod 97), masking, and the markup check."""
+"""IBAN check (ISO 13616 mod 97), masking, and the markup check (CSV cells: tests/plumbing)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from subsidies.csv_export import neutralise
 from subsidies.validators import (
     iban_is_valid,
     mask_iban,
@@ -43,18 +42,3 @@ def test_markup_is_refused(text):
 @pytest.mark.parametrize("text", ["3 < 4 en 5 > 2", "Kosten: € 300,-", "a<3"])
 def test_plain_text_with_angle_brackets_passes(text):
     validate_no_markup(text)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
-        ("+31 6 1234", "'+31 6 1234"),
-        ("-2+3", "'-2+3"),
-        ("@cmd", "'@cmd"),
-        ("Buurtfeest", "Buurtfeest"),
-        (-3, "-3"),
-    ],
-)
-def test_csv_cells_that_could_start_a_formula_are_neutralised(value, expected):
-    assert neutralise(value) == expected
