@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +34,7 @@ from core.models import (
 )
 from plumbing.pdf import render_pdf
 from plumbing.permissions import object_permission_required
-from plumbing.ratelimit import Limit, client_ip, over_limit
+from plumbing.ratelimit import Limit, over_limit
 
 CODE_ATTEMPTS = 5
 # Per address more: at the library or the municipal desk residents share one connection,
@@ -133,7 +134,7 @@ def residency_code_enter(request):
             ),
             Limit(
                 scope="residency-code-ip",
-                key=f"ip:{client_ip(request)}",
+                key=f"ip:{get_adapter(request).get_client_ip(request)}",
                 limit=CODE_ATTEMPTS_PER_IP,
                 window_seconds=CODE_WINDOW_SECONDS,
             ),

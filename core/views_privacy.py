@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from core import privacy
 from core.forms import AccountDeleteForm
-from plumbing.ratelimit import client_ip, is_limited
+from plumbing.ratelimit import is_limited
 
 DELETE_ATTEMPTS = 5
 DELETE_WINDOW_SECONDS = 15 * 60
@@ -47,7 +48,7 @@ def account_delete(request):
     if request.method == "POST":
         if is_limited(
             scope="account-delete",
-            keys=[f"user:{request.user.pk}", f"ip:{client_ip(request)}"],
+            keys=[f"user:{request.user.pk}", f"ip:{get_adapter(request).get_client_ip(request)}"],
             limit=DELETE_ATTEMPTS,
             window_seconds=DELETE_WINDOW_SECONDS,
         ):
