@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from budget.tally import RULES
+from budget.tally import counting
 from core.models import LetterCode, Wijk
 from initiatives.models import Initiative
 
@@ -43,10 +43,15 @@ class BallotStyle(models.TextChoices):
 
 
 class CountingRule(models.TextChoices):
-    GREEDY = RULES[0], _("Most votes first (greedy)")
-    EQUAL_SHARES = RULES[1], _("Method of Equal Shares")
-    EQUAL_SHARES_ADD1 = RULES[2], _("Method of Equal Shares, completed (add1)")
-    EQUAL_SHARES_ADD1_COMPARISON = RULES[3], _("Equal Shares (add1), compared with greedy")
+    """The counting rules of budget/tally/counting.py, by their Pabulib names, with labels."""
+
+    GREEDY = counting.GREEDY, _("Most votes first (greedy)")
+    EQUAL_SHARES = counting.EQUAL_SHARES, _("Method of Equal Shares")
+    EQUAL_SHARES_ADD1 = counting.EQUAL_SHARES_ADD1, _("Method of Equal Shares, completed (add1)")
+    EQUAL_SHARES_ADD1_COMPARISON = (
+        counting.EQUAL_SHARES_ADD1_COMPARISON,
+        _("Equal Shares (add1), compared with greedy"),
+    )
 
 
 class Round(models.Model):
@@ -68,10 +73,13 @@ class Round(models.Model):
     voting_end = models.DateTimeField(_("voting closes"))
     realisation_start = models.DateTimeField(_("realisation starts"))
     ballot_style = models.CharField(
-        _("ballot style"), max_length=20, choices=BallotStyle.choices, default="approval"
+        _("ballot style"), max_length=20, choices=BallotStyle.choices, default=BallotStyle.APPROVAL
     )
     rule = models.CharField(
-        _("counting rule"), max_length=40, choices=CountingRule.choices, default=RULES[2]
+        _("counting rule"),
+        max_length=40,
+        choices=CountingRule.choices,
+        default=CountingRule.EQUAL_SHARES_ADD1,
     )
     min_choices = models.PositiveSmallIntegerField(
         _("minimum number of projects"),
@@ -124,7 +132,7 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(ballot_style__in=BallotStyle.values), name="round_style_valid"
             ),
-            models.CheckConstraint(condition=Q(rule__in=RULES), name="round_rule_valid"),
+            models.CheckConstraint(condition=Q(rule__in=counting.RULES), name="round_rule_valid"),
             models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive"),
             models.CheckConstraint(
                 condition=Q(review_start__gte=models.F("proposals_start"))

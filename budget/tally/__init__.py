@@ -4,9 +4,7 @@
 built from ballots) with one of `RULES` and returns the funded project ids in selection order.
 """
 
-from budget.tally.election import Election, ElectionError, project_id_key
-from budget.tally.pabulib import PabulibError, parse_pb, read_pb, write_pb
-from budget.tally.rules import (
+from budget.tally.counting import (
     RULES,
     OutcomeFigures,
     UnknownRuleError,
@@ -14,6 +12,8 @@ from budget.tally.rules import (
     outcome_figures,
     tally,
 )
+from budget.tally.election import Election, ElectionError, project_id_key
+from budget.tally.pabulib import PabulibError, parse_pb, read_pb, write_pb
 
 __all__ = [
     "RULES",

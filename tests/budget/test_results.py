@@ -15,8 +15,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from budget import services
-from budget.models import Round
-from budget.tally import parse_pb, tally
+from budget.models import CountingRule, Round
+from budget.tally import counting, parse_pb, tally
 from tests.budget.conftest import make_residents
 from tests.factories.budget import ProjectFactory, RoundFactory
 
@@ -172,3 +172,8 @@ def test_import_refuses_bad_files_and_non_staff(staff, resident, wijk):
         services.round_import_pb(actor=staff, wijk=wijk, name="X", text="geen bestand")
     with pytest.raises(PermissionDenied):
         services.round_import_pb(actor=resident, wijk=wijk, name="X", text="META\n")
+
+
+def test_the_counting_rules_offered_are_those_the_tally_knows():
+    assert CountingRule.values == list(counting.RULES)
+    assert Round().rule == CountingRule.EQUAL_SHARES_ADD1

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from budget.tally.election import Election, ElectionError, project_id_key
-from budget.tally.pabulib import PabulibError, format_amount, parse_pb, read_pb, write_pb
-from budget.tally.rules import (
+from budget.tally.counting import (
     RULES,
     UnknownRuleError,
     compare_rules,
     outcome_figures,
     tally,
 )
+from budget.tally.election import Election, ElectionError, project_id_key
+from budget.tally.pabulib import PabulibError, format_amount, parse_pb, read_pb, write_pb
 
 PABULIB_DIR = Path(
     os.environ.get("PABULIB_DIR")

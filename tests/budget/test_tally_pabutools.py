@@ -21,8 +21,8 @@ from pabutools.election import (
 from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 from pabutools.tiebreaking import TieBreakingRule
 
+from budget.tally.counting import tally
 from budget.tally.election import Election, project_id_key
-from budget.tally.rules import tally
 
 INSTANCES = 200
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from budget.models import Project, ProjectStatus, Round
+from budget.models import CountingRule, Project, ProjectStatus, Round
 from budget.services import paper_ballot_confirm, paper_ballot_enter
 from core.models import User, Wijk
 from core.roles import COUNCIL_STAFF
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 voting_end=now + datetime.timedelta(days=14),
                 realisation_start=now + datetime.timedelta(days=30),
                 ballot_style="knapsack",
-                rule="equalshares/add1",
+                rule=CountingRule.EQUAL_SHARES_ADD1,
                 allow_letter_codes=True,
             )
             budget_round.full_clean()
@@ -109,7 +109,7 @@ class Command(BaseCommand):
             voting_end=now - datetime.timedelta(days=1),
             realisation_start=now + datetime.timedelta(days=60),
             ballot_style="knapsack",
-            rule="equalshares/add1",
+            rule=CountingRule.EQUAL_SHARES_ADD1,
         )
         budget_round.full_clean()
         budget_round._change_reason = "Demo data"

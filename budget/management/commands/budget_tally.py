@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from budget.tally.counting import RULES, tally
 from budget.tally.election import ElectionError
 from budget.tally.pabulib import read_pb
-from budget.tally.rules import RULES, tally
 
 
 class Command(BaseCommand):
