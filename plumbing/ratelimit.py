@@ -11,13 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from allauth.account.adapter import get_adapter
 from django.core.cache import cache
-
-
-def client_ip(request) -> str:
-    """Only for budget/views/public.py until it calls allauth's adapter itself; then delete."""
-    return get_adapter(request).get_client_ip(request)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from budget.models import (
 from core.models import User
 from core.services import LetterAddress, letter_codes_issue, save_audited
 from plumbing import codes
+from plumbing.formatting import euro
 from plumbing.mail import queue_email
 
 Choices = Mapping[int, int]
@@ -61,10 +62,6 @@ def voter_key_for_code(*, budget_round: Round, code: VotingCode) -> str:
 def receipt_digest(*, budget_round: Round, receipt: str) -> str:
     """What is stored of a receipt code."""
     return codes.keyed_hash("receipt", budget_round.pk, codes.normalize_code(receipt))
-
-
-def _euro(amount: Decimal) -> str:
-    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _eligible_costs(budget_round: Round) -> dict[int, Decimal]:
@@ -125,17 +122,17 @@ def ballot_validate(
         if total > budget_round.budget:
             raise BallotRefused(
                 _(
-                    "The projects you chose cost € %(total)s together, more than the budget "
-                    "of € %(budget)s. Leave out a project."
+                    "The projects you chose cost %(total)s together, more than the budget "
+                    "of %(budget)s. Leave out a project."
                 )
-                % {"total": _euro(total), "budget": _euro(budget_round.budget)},
+                % {"total": euro(total), "budget": euro(budget_round.budget)},
                 code="over_budget",
             )
         minimum = budget_round.budget * budget_round.min_budget_share / 100
         if total < minimum:
             raise BallotRefused(
-                _("Choose projects worth at least € %(min)s together (%(share)d%% of the budget).")
-                % {"min": _euro(minimum), "share": budget_round.min_budget_share},
+                _("Choose projects worth at least %(min)s together (%(share)d%% of the budget).")
+                % {"min": euro(minimum), "share": budget_round.min_budget_share},
                 code="under_minimum",
             )
     return {str(pk): points for pk, points in sorted(chosen.items())}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +23,7 @@ from budget.views.common import chosen_total, project_by_pk, require, round_by_p
 from core.views import apply_errors
 from plumbing.pdf import render_pdf
 from plumbing.permissions import object_permission_required
-from plumbing.ratelimit import Limit, client_ip, is_limited, over_limit
+from plumbing.ratelimit import Limit, is_limited, over_limit
 
 CODE_ATTEMPTS = 5
 # Per address more: residents at a voting evening in the community centre share one
@@ -287,7 +288,7 @@ def _ballot_submissions_limited(request, budget_round, code: VotingCode | None) 
         ),
         Limit(
             scope="ballot-ip",
-            key=f"ip:{client_ip(request)}",
+            key=f"ip:{get_adapter(request).get_client_ip(request)}",
             limit=BALLOT_SUBMISSIONS_PER_IP,
             window_seconds=BALLOT_WINDOW_SECONDS,
         ),
@@ -340,7 +341,7 @@ def code_enter(request, pk: int):
             ),
             Limit(
                 scope="voting-code-ip",
-                key=f"ip:{client_ip(request)}",
+                key=f"ip:{get_adapter(request).get_client_ip(request)}",
                 limit=CODE_ATTEMPTS_PER_IP,
                 window_seconds=CODE_WINDOW_SECONDS,
             ),
@@ -379,7 +380,7 @@ def receipt(request, pk: int):
     if request.method == "POST":
         if is_limited(
             scope="receipt",
-            keys=[f"ip:{client_ip(request)}"],
+            keys=[f"ip:{get_adapter(request).get_client_ip(request)}"],
             limit=20,
             window_seconds=CODE_WINDOW_SECONDS,
         ):

@@ -149,10 +149,13 @@ def test_knapsack_over_budget_and_under_minimum(resident, wijk, django_assert_nu
     small = ProjectFactory(round=knapsack, cost=Decimal("1000"))
     services.ballot_cast(actor=resident, budget_round=knapsack, choices={big.pk: 1})
 
-    with pytest.raises(ValidationError, match="meer dan het budget|more than the budget"):
+    with pytest.raises(ValidationError, match="meer dan het budget|more than the budget") as over:
         services.ballot_cast(actor=resident, budget_round=knapsack, choices={big.pk: 1, mid.pk: 1})
-    with pytest.raises(ValidationError, match="minstens|at least"):
+    # Amounts as the rest of the site writes them (plumbing.formatting.euro).
+    assert "samen € 9.000,00, meer dan het budget van € 8.000,00" in over.value.messages[0]
+    with pytest.raises(ValidationError, match="minstens|at least") as under:
         services.ballot_cast(actor=resident, budget_round=knapsack, choices={small.pk: 1})
+    assert "minstens € 4.000,00 kosten (50% van het budget)" in under.value.messages[0]
     assert Ballot.objects.get(round=knapsack).choices == {str(big.pk): 1}
 
 
