@@ -31,7 +31,7 @@ from budget.tally.election import Election, project_id_key  # noqa: E402
 from budget.tally.equalshares import run_equal_shares  # noqa: E402
 from budget.tally.pabulib import read_pb  # noqa: E402
 from budget.tally.profile import build_profile  # noqa: E402
-from budget.tally.rules import tally  # noqa: E402
+from budget.tally.counting import tally  # noqa: E402
 
 PABULIB_DIR = Path(os.environ.get("PABULIB_DIR") or ROOT.parent / "shared" / "pabulib")
 INSTANCES = {
