@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from budget.tally.counting import tally  # noqa: E402
 from budget.tally.election import Election, project_id_key  # noqa: E402
 from budget.tally.equalshares import run_equal_shares  # noqa: E402
 from budget.tally.pabulib import read_pb  # noqa: E402
 from budget.tally.profile import build_profile  # noqa: E402
-from budget.tally.counting import tally  # noqa: E402
 
 PABULIB_DIR = Path(os.environ.get("PABULIB_DIR") or ROOT.parent / "shared" / "pabulib")
 INSTANCES = {

@@ -48,13 +48,15 @@ EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 """
 
 # The reference: a view that does nothing, behind the same middleware and URL resolver.
+# Plain text, so that the page cache looks it up but never keeps it: served from the cache,
+# it would measure a cache hit instead of the middleware and a view.
 URLS = """
 from django.http import HttpResponse
 from django.urls import include, path
 
 
 def bare(request):
-    return HttpResponse("ok")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [path("bench/bare/", bare), path("", include("config.urls"))]
@@ -184,23 +186,40 @@ def gunicorn(
             server.wait()
 
 
-def summarise(latencies: list[float], wall: float, errors: list[int]) -> dict:
-    """Requests per second and latency percentiles (ms) of one load run."""
+PAGE_CACHE_HEADER = "X-Page-Cache"  # "hit" or "miss", set by plumbing/pagecache.py
+
+
+def summarise(
+    latencies: list[float], wall: float, errors: list[int], cache: dict[str, int] | None = None
+) -> dict:
+    """Requests per second and latency percentiles (ms) of one load run; with `cache` (the
+    X-Page-Cache values counted), the page cache's hit rate, None when no answer had it."""
+    count = len(latencies)
     latencies = sorted(latencies) or [float("nan")]
 
     def pct(p: float) -> float:
         return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]
 
+    cache = cache or {}
+    looked_up = cache.get("hit", 0) + cache.get("miss", 0)
     return {
-        "requests": len(latencies),
+        "requests": count,
         "errors": len(errors),
         "error_statuses": sorted(set(errors))[:5],
-        "per_second": len(latencies) / wall,
+        "per_second": count / wall,
         "p50_ms": pct(0.50),
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "mean_ms": 1000 * statistics.fmean(latencies),
+        "cache_hits": cache.get("hit", 0),
+        "cache_misses": cache.get("miss", 0),
+        "hit_rate": cache.get("hit", 0) / looked_up if looked_up else None,
     }
+
+
+def format_hit_rate(row: dict) -> str:
+    rate = row.get("hit_rate")
+    return "unknown" if rate is None else f"{rate:.1%}"
 
 
 def get_for(
@@ -213,6 +232,7 @@ def get_for(
         headers["Cookie"] = cookie
     latencies: list[float] = []
     errors: list[int] = []
+    cache: dict[str, int] = {}
     lock = threading.Lock()
     start = time.perf_counter()
     measure_from = start + warmup
@@ -229,16 +249,19 @@ def get_for(
                 response = conn.getresponse()
                 response.read()
                 status = response.status
+                cached = response.getheader(PAGE_CACHE_HEADER, "")
             except (OSError, HTTPException):
                 conn.close()
                 conn = HTTPConnection("127.0.0.1", port, timeout=30)
-                status = -1
+                status, cached = -1, ""
             ended = time.perf_counter()
             if started >= measure_from and ended <= stop:
                 with lock:
                     latencies.append(ended - started)
                     if status != 200:
                         errors.append(status)
+                    if cached:
+                        cache[cached] = cache.get(cached, 0) + 1
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -246,7 +269,7 @@ def get_for(
         thread.start()
     for thread in threads:
         thread.join()
-    return summarise(latencies, seconds, errors)
+    return summarise(latencies, seconds, errors, cache)
 
 
 def run_json(script: str, args: list[str], env: dict[str, str]) -> dict:

@@ -2,8 +2,9 @@
 -- its own body and cookie (one voter each). The file has one request per line:
 --   METHOD<TAB>PATH<TAB>COOKIE<TAB>CLIENT_IP<TAB>BODY
 -- CLIENT_IP goes in X-Forwarded-For, as the TLS proxy in front of production adds it.
--- Threads take interleaved lines and wrap around when they run out. Reports p95 and the
--- statuses other than the expected one as a JSON line at the end.
+-- Threads take interleaved lines and wrap around when they run out. Reports p95, the
+-- answers other than the expected status ("unexpected") and, among them, those that are not
+-- 2xx or 3xx ("failed": refusals and errors) as a JSON line at the end.
 -- Usage: wrk -t THREADS -s wrk_requests.lua ... -- FILE EXPECTED_STATUS THREADS
 
 local threads = {}
@@ -34,6 +35,7 @@ function init(args)
   step = tonumber(args[3])
   index = id + 1
   unexpected = 0
+  failed = 0
 end
 
 function request()
@@ -45,14 +47,18 @@ end
 
 function response(status, headers, body)
   if status ~= expect then unexpected = unexpected + 1 end
+  if status < 200 or status > 399 then failed = failed + 1 end
 end
 
 function done(summary, latency, requests)
-  local wrong = 0
-  for _, thread in ipairs(threads) do wrong = wrong + thread:get("unexpected") end
+  local wrong, bad = 0, 0
+  for _, thread in ipairs(threads) do
+    wrong = wrong + thread:get("unexpected")
+    bad = bad + thread:get("failed")
+  end
   io.write(string.format(
-    '{"requests": %d, "seconds": %.3f, "per_second": %.1f, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "unexpected": %d, "socket_errors": %d}\n',
+    '{"requests": %d, "seconds": %.3f, "per_second": %.1f, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "unexpected": %d, "failed": %d, "socket_errors": %d}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    wrong, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    wrong, bad, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
