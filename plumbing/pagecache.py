@@ -11,7 +11,9 @@ adds its headers - CSP, security, language - to a cached answer):
 - answered 200 with HTML, not streamed, setting no cookie, without a CSRF token in it
   (`get_token` was not called), without a session change, and not marked
   `Cache-Control: private / no-store / no-cache`.
-Every looked-up answer says `X-Page-Cache: hit` or `miss`.
+Every looked-up answer says `X-Page-Cache: hit`, `stale` or `miss`. A page gone stale is
+rendered again by one request; requests that come while it renders get the stale copy
+(`stale`), so a burst of visitors after a write costs one render, not one each.
 
 Staleness is kept per *area*, a name for a kind of data ("initiatives", "supports",
 "budget"; `SITE` is what every page shows: the menu's pages, the wijken). Each app declares,
@@ -47,7 +49,7 @@ import hashlib
 import re
 import secrets
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -60,6 +62,12 @@ from django.http import HttpResponse
 from simple_history.models import HistoricalChanges
 
 SITE = "site"
+PAGES = "pages"
+# The menu shows children of the home page (the root is depth 1, the home page 2).
+MENU_DEPTH = 3
+# How long one request may take to render a stale page while the others are served the
+# stale copy; past it (a crashed worker) the next request renders.
+RENDER_LOCK_SECONDS = 10
 ALLOWED_QUERY = frozenset({"page"})
 HEADER = "X-Page-Cache"
 
@@ -69,19 +77,22 @@ class Rules:
     """What an app tells the page cache, as `page_cache` on its AppConfig.
 
     `writes`: model name -> the areas a write of it makes stale; "*" for the app's other
-    models (without it, `SITE`: every page). `ignored`: models whose writes never show on a
+    models (without it, `SITE`: every page); instead of areas a function of the written
+    object that gives them (`page_tree_areas`). `ignored`: models whose writes never show on a
     page anyone may see without logging in. `pages`: URL namespace (for a view outside any
     namespace: its URL name) -> the areas those pages show besides `SITE`.
     """
 
-    writes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    writes: Mapping[str, tuple[str, ...] | Callable[[Model], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
     ignored: tuple[str, ...] = ()
     pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # Filled once by connect_signals() from the apps' Rules: model -> areas its writes touch,
 # URL namespace or name -> areas its pages show, and every area there is.
-_writes: dict[type[Model], tuple[str, ...]] = {}
+_writes: dict[type[Model], tuple[str, ...] | Callable[[Model], tuple[str, ...]]] = {}
 _pages: dict[str, tuple[str, ...]] = {}
 _areas: list[str] = [SITE]
 
@@ -141,17 +152,28 @@ def bump(areas: Iterable[str]) -> None:
     cache.set_many({_generation_key(area): _new_generation() for area in areas}, timeout=None)
 
 
-def _changed(sender, using=None, update_fields=None, **kwargs) -> None:
+def page_tree_areas(instance: Model) -> tuple[str, ...]:
+    """A Wagtail page's write: the pages area, and every page when the menu may show it."""
+    depth = getattr(instance, "depth", None)
+    if depth is not None and depth <= MENU_DEPTH:
+        return (PAGES, SITE)
+    return (PAGES,)
+
+
+def _changed(sender, instance=None, using=None, update_fields=None, **kwargs) -> None:
     if not seconds():
         return
     if update_fields and set(update_fields) <= {"last_login"}:
         return
+    areas = _writes[sender]
+    if callable(areas):
+        areas = areas(instance)
     # After the commit, not before: a page rendered between the write and its commit would
     # otherwise carry the new generation with the old data. One callback per write: a
     # transaction's writes are few, and public API cannot tell which callbacks it holds.
     # Robust: a cache that is down must not fail a write that is committed.
     transaction.on_commit(
-        functools.partial(bump, _writes[sender]),
+        functools.partial(bump, areas),
         using=using or router.db_for_write(sender),
         robust=True,
     )
@@ -165,13 +187,13 @@ def _m2m_changed(sender, action, **kwargs) -> None:
 def _tables() -> tuple[dict[type[Model], tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """What each model's writes touch and what each app's pages show, from the apps' Rules."""
     ignored = {apps.get_model(label) for label in settings.PAGE_CACHE_IGNORED_MODELS}
-    writes: dict[type[Model], tuple[str, ...]] = {}
+    writes: dict[type[Model], tuple[str, ...] | Callable[[Model], tuple[str, ...]]] = {}
     pages: dict[str, tuple[str, ...]] = {}
     for config in apps.get_app_configs():
         rules = getattr(config, "page_cache", None) or Rules()
-        default = tuple(rules.writes.get("*", (SITE,)))
+        default = _areas_or_function(rules.writes.get("*", (SITE,)))
         named = {
-            config.get_model(name): tuple(areas)
+            config.get_model(name): _areas_or_function(areas)
             for name, areas in rules.writes.items()
             if name != "*"
         }
@@ -184,6 +206,10 @@ def _tables() -> tuple[dict[type[Model], tuple[str, ...]], dict[str, tuple[str, 
     return writes, pages
 
 
+def _areas_or_function(areas):
+    return areas if callable(areas) else tuple(areas)
+
+
 def connect_signals() -> None:
     """Called once from CoreConfig.ready: read the apps' Rules, listen to their models."""
     writes, pages = _tables()
@@ -191,7 +217,8 @@ def connect_signals() -> None:
     _writes.update(writes)
     _pages.clear()
     _pages.update(pages)
-    every = {SITE, *(area for areas in [*writes.values(), *pages.values()] for area in areas)}
+    declared = [areas for areas in [*writes.values(), *pages.values()] if not callable(areas)]
+    every = {SITE, PAGES, *(area for areas in declared for area in areas)}
     _areas[:] = sorted(every)
     # Per model, so the ignored ones keep Django's fast deletes (no listener, no per-row
     # signal) - sessions and task results are deleted in bulk.
@@ -250,20 +277,34 @@ class PageCacheMiddleware:
         found = cache.get_many([key, *map(_generation_key, _areas)])
         current = {area: found.get(_generation_key(area)) for area in _areas}
         entry = found.get(key)
+        lock = None
         if entry is not None:
             shown, content, headers = entry
             if all(current.get(area) == generation for area, generation in shown.items()):
-                response = HttpResponse(content)
-                for name, value in headers:
-                    response[name] = value
-                response[HEADER] = "hit"
-                return response
-        response = self.get_response(request)
-        if _cacheable_response(request, response):
-            entry = (_shown(request, current), response.content, list(response.items()))
-            cache.set(key, entry, timeout)
+                return _cached_response(content, headers, "hit")
+            # Stale: one request renders it again; the others meanwhile get the stale copy
+            # (for the length of one render), instead of all rendering the same page at once.
+            lock = f"{key}:render"
+            if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+                return _cached_response(content, headers, "stale")
+        try:
+            response = self.get_response(request)
+            if _cacheable_response(request, response):
+                entry = (_shown(request, current), response.content, list(response.items()))
+                cache.set(key, entry, timeout)
+        finally:
+            if lock is not None:
+                cache.delete(lock)
         response[HEADER] = "miss"
         return response
+
+
+def _cached_response(content: bytes, headers: list[tuple[str, str]], kind: str) -> HttpResponse:
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response[HEADER] = kind
+    return response
 
 
 def _shown(request, current: Mapping[str, str | None]) -> dict[str, str]:

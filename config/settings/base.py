@@ -160,6 +160,10 @@ PAGE_CACHE_IGNORED_MODELS = [
     "wagtailcore.comment",
     "wagtailcore.commentreply",
     "wagtailcore.referenceindex",
+    # Drafts and their moderation: what shows is the page, saved when it is published.
+    "wagtailcore.revision",
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
     "wagtailusers.userprofile",
     # Made while a page is first rendered, from what the page already shows.
     "wagtailimages.rendition",

@@ -4,6 +4,7 @@ shows on the page, never someone else's page, and never a page of another releas
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +14,7 @@ from budget.services import ballot_cast
 from cms.models import HomePage, StandardPage, WijkPage
 from core.models import Notification, NotificationKind
 from initiatives.models import InitiativeStatus
+from plumbing import pagecache
 from tests.factories import PanelMembershipFactory
 from tests.factories.budget import ProjectFactory, RoundFactory, phase_dates
 from tests.factories.cms import NewsPageFactory, news_index
@@ -125,6 +127,45 @@ def test_publishing_a_news_item_shows_on_the_home_page_and_the_news_overview_at_
 
     assert "Buurtfeest op het Akerplein" in client.get("/").content.decode()
     assert "Buurtfeest op het Akerplein" in client.get(overview).content.decode()
+
+
+def test_publishing_a_news_item_leaves_the_initiative_pages_cached(client, published, committed):
+    detail = reverse("initiatives:detail", args=[published.pk])
+    with committed():
+        news_index()
+    client.get(LIST)
+    client.get(detail)
+
+    with committed():
+        NewsPageFactory(title="Buurtfeest op het Akerplein")
+
+    # A news item is no child of the home page, so the menu (on every page) is unchanged.
+    assert _cached(client, LIST)
+    assert _cached(client, detail)
+
+
+def test_while_one_visitor_renders_a_stale_page_the_others_get_the_stale_copy(
+    client, wijk, published, committed
+):
+    client.get(LIST)
+    with committed():
+        InitiativeFactory(wijk=wijk, title="Bankjes op het plein", status="published")
+    key = pagecache._page_key(client.get(LIST).wsgi_request)  # renders it anew: fresh
+    assert "Bankjes op het plein" in client.get(LIST).content.decode()
+
+    with committed():
+        InitiativeFactory(wijk=wijk, title="Zwerfvuil prikken", status="published")
+    # Another visitor's request is rendering the page right now (it holds the lock).
+    cache.add(f"{key}:render", 1, pagecache.RENDER_LOCK_SECONDS)
+    response = client.get(LIST)
+    assert response["X-Page-Cache"] == "stale"
+    assert "Zwerfvuil prikken" not in response.content.decode()
+
+    cache.delete(f"{key}:render")  # that render is done (or its lock ran out)
+    response = client.get(LIST)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Zwerfvuil prikken" in response.content.decode()
+    assert _cached(client, LIST)
 
 
 def test_a_page_put_in_the_menu_shows_on_every_cached_page_at_once(client, published, committed):
