@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -35,21 +36,13 @@ from core.models import (
 from plumbing.pdf import render_pdf
 from plumbing.permissions import object_permission_required
 from plumbing.ratelimit import Limit, over_limit
+from plumbing.views import apply_errors, form_view
 
 CODE_ATTEMPTS = 5
 # Per address more: at the library or the municipal desk residents share one connection,
 # each with their own code (31^12 possible codes: this allows no guessing worth the name).
 CODE_ATTEMPTS_PER_IP = 120
 CODE_WINDOW_SECONDS = 15 * 60
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's validation error on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -106,16 +99,17 @@ def profile_edit(request, obj: Profile):
         "birth_year": obj.birth_year,
         "declares_residency": obj.residency_status != ResidencyStatus.UNVERIFIED,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(actor=request.user, profile=obj, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your details have been saved."))
-            return redirect("core:my_profile")
-    return render(request, "core/profile_form.html", {"form": form, "profile": obj})
+    return form_view(
+        request,
+        ProfileForm(request.POST or None, initial=initial),
+        service=lambda form: services.profile_update(
+            actor=request.user, profile=obj, **form.cleaned_data
+        ),
+        template="core/profile_form.html",
+        context={"profile": obj},
+        success_url="core:my_profile",
+        success_message=_("Your details have been saved."),
+    )
 
 
 @login_required
@@ -204,26 +198,20 @@ def _profile_by_pk(request, pk: int) -> Profile:
 @object_permission_required("core.verify_resident", _profile_by_pk)
 def staff_resident_detail(request, obj: Profile):
     """One resident for staff: details, verification form and history."""
-    form = StaffVerifyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resident_verify_by_staff(
-                actor=request.user, profile=obj, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s is now verified.") % {"name": obj.display_name})
-            return redirect("core:staff_resident_detail", pk=obj.pk)
-    return render(
+    return form_view(
         request,
-        "core/profile_staff_detail.html",
-        {
+        StaffVerifyForm(request.POST or None),
+        service=lambda form: services.resident_verify_by_staff(
+            actor=request.user, profile=obj, reason=form.cleaned_data["reason"]
+        ),
+        template="core/profile_staff_detail.html",
+        context=lambda: {
             "profile": obj,
-            "form": form,
             "timeline": selectors.history_timeline(obj=obj),
             "roles": selectors.role_timeline(user=obj.user),
         },
+        success_url=reverse("core:staff_resident_detail", kwargs={"pk": obj.pk}),
+        success_message=_("%(name)s is now verified.") % {"name": obj.display_name},
     )
 
 
@@ -298,15 +286,17 @@ def notification_preferences(request):
     """Choose which kinds of e-mail to receive."""
     muted = selectors.muted_kinds_of(user=request.user)
     wanted = [kind for kind in NotificationKind.values if kind not in muted]
-    form = NotificationPreferencesForm(request.POST or None, initial={"wanted": wanted})
-    if request.method == "POST" and form.is_valid():
-        notifications.notification_preferences_set(
+    return form_view(
+        request,
+        NotificationPreferencesForm(request.POST or None, initial={"wanted": wanted}),
+        service=lambda form: notifications.notification_preferences_set(
             user=request.user,
             muted_kinds=set(NotificationKind.values) - set(form.cleaned_data["wanted"]),
-        )
-        messages.success(request, _("Your choices have been saved."))
-        return redirect("core:notification_preferences")
-    return render(request, "core/notification_preferences.html", {"form": form})
+        ),
+        template="core/notification_preferences.html",
+        success_url="core:notification_preferences",
+        success_message=_("Your choices have been saved."),
+    )
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST without a CSRF token

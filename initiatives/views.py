@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from core.models import Wijk
 from core.selectors import history_timeline, wijken_all
-from core.views import apply_errors
 from initiatives import selectors, services
 from initiatives.forms import (
     InitiativeForm,
@@ -34,6 +33,7 @@ from initiatives.forms import (
 from initiatives.models import Initiative, InitiativeStatus
 from initiatives.workflow import ACTION_LABELS, DECISIONS, TRANSITIONS
 from plumbing.permissions import object_permission_required
+from plumbing.views import form_view
 from plumbing.workflow import actions_available
 from review.models import Advice, ReviewStatus
 from review.selectors import review_for
@@ -112,48 +112,43 @@ def my_initiatives(request):
 @object_permission_required("initiatives.add_initiative", _wijk)
 def create(request, obj: Wijk):
     """A verified resident proposes an initiative in their wijk (saved as a concept)."""
-    form = InitiativeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            initiative = services.initiative_create(
-                actor=request.user,
-                wijk=obj,
-                data=form.service_data(),
-                photo=form.cleaned_data.get("photo"),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your initiative is saved as a concept. Submit it when it is ready."),
-            )
-            return redirect(_detail_url(initiative))
-    return render(request, "initiatives/initiative_form.html", {"form": form, "wijk": obj})
+    return form_view(
+        request,
+        InitiativeForm(request.POST or None, request.FILES or None),
+        service=lambda form: services.initiative_create(
+            actor=request.user,
+            wijk=obj,
+            data=form.service_data(),
+            photo=form.cleaned_data.get("photo"),
+        ),
+        template="initiatives/initiative_form.html",
+        context={"wijk": obj},
+        success_url=_detail_url,
+        success_message=_("Your initiative is saved as a concept. Submit it when it is ready."),
+    )
 
 
 @object_permission_required("initiatives.change_initiative", _initiative)
 def edit(request, obj: Initiative):
     """The initiators change their concept."""
-    form = InitiativeForm(request.POST or None, request.FILES or None, instance=obj)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_edit(
-                actor=request.user,
-                initiative=obj,
-                data=form.service_data(),
-                photo=form.cleaned_data.get("photo"),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your changes have been saved."))
-            return redirect(_detail_url(obj))
-    obj.refresh_from_db()  # a failed form must not show unsaved values as stored ones
-    return render(
+
+    def context() -> dict:
+        obj.refresh_from_db()  # a failed form must not show unsaved values as stored ones
+        return {"wijk": obj.wijk, "initiative": obj}
+
+    return form_view(
         request,
-        "initiatives/initiative_form.html",
-        {"form": form, "wijk": obj.wijk, "initiative": obj},
+        InitiativeForm(request.POST or None, request.FILES or None, instance=obj),
+        service=lambda form: services.initiative_edit(
+            actor=request.user,
+            initiative=obj,
+            data=form.service_data(),
+            photo=form.cleaned_data.get("photo"),
+        ),
+        template="initiatives/initiative_form.html",
+        context=context,
+        success_url=_detail_url(obj),
+        success_message=_("Your changes have been saved."),
     )
 
 
@@ -258,39 +253,31 @@ def transition(request, obj: Initiative):
         and action == "publish"
         and review.advice == Advice.NEGATIVE
     )
-    form = TransitionForm(
-        request.POST or None,
-        reason_required=step.reason_required or against_advice,
-        public=action in DECISIONS,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_transition(
-                actor=request.user,
-                initiative=obj,
-                action=action,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            obj.refresh_from_db()
-            messages.success(
-                request,
-                _("Done. The status is now: %(status)s.") % {"status": obj.get_status_display()},
-            )
-            return redirect(_detail_url(obj))
-    return render(
+
+    def done(_initiative) -> str:
+        obj.refresh_from_db()
+        return _("Done. The status is now: %(status)s.") % {"status": obj.get_status_display()}
+
+    return form_view(
         request,
-        "initiatives/initiative_transition.html",
-        {
+        TransitionForm(
+            request.POST or None,
+            reason_required=step.reason_required or against_advice,
+            public=action in DECISIONS,
+        ),
+        service=lambda form: services.initiative_transition(
+            actor=request.user, initiative=obj, action=action, reason=form.cleaned_data["reason"]
+        ),
+        template="initiatives/initiative_transition.html",
+        context={
             "initiative": obj,
             "action": action,
             "label": ACTION_LABELS[action],
-            "form": form,
             "review": review,
             "against_advice": against_advice,
         },
+        success_url=_detail_url(obj),
+        success_message=done,
     )
 
 
@@ -326,18 +313,17 @@ def support_withdraw(request, obj: Initiative):
 @object_permission_required("initiatives.volunteer_initiative", _initiative)
 def volunteer(request, obj: Initiative):
     """Sign up as a volunteer with a short message for the initiators."""
-    form = VolunteerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_signup(
-                actor=request.user, initiative=obj, message=form.cleaned_data["message"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Thank you: the initiators will contact you."))
-            return redirect(_detail_url(obj, "support"))
-    return render(request, "initiatives/volunteer_form.html", {"initiative": obj, "form": form})
+    return form_view(
+        request,
+        VolunteerForm(request.POST or None),
+        service=lambda form: services.volunteer_signup(
+            actor=request.user, initiative=obj, message=form.cleaned_data["message"]
+        ),
+        template="initiatives/volunteer_form.html",
+        context={"initiative": obj},
+        success_url=_detail_url(obj, "support"),
+        success_message=_("Thank you: the initiators will contact you."),
+    )
 
 
 @require_POST
@@ -370,29 +356,22 @@ def volunteers(request, obj: Initiative):
 def invite(request, obj: Initiative):
     """Invite a co-initiator by e-mail."""
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(
-                actor=request.user, initiative=obj, email=form.cleaned_data["email"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The invitation has been sent to %(email)s.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("initiatives:invite", pk=obj.pk)
-    return render(
+    return form_view(
         request,
-        "initiatives/invitation_form.html",
-        {
+        form,
+        service=lambda form: services.invitation_create(
+            actor=request.user, initiative=obj, email=form.cleaned_data["email"]
+        ),
+        template="initiatives/invitation_form.html",
+        context=lambda: {
             "initiative": obj,
-            "form": form,
             "members": obj.members.select_related("user__profile"),
             "invitations": selectors.pending_invitations(initiative=obj),
         },
+        success_url=reverse("initiatives:invite", kwargs={"pk": obj.pk}),
+        success_message=lambda _invitation: (
+            _("The invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        ),
     )
 
 
@@ -422,15 +401,14 @@ def invitation_accept(request, token: str):
 @object_permission_required("initiatives.post_update", _initiative)
 def update_create(request, obj: Initiative):
     """An initiator posts a progress update."""
-    form = ProgressUpdateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_post(actor=request.user, initiative=obj, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your update has been posted."))
-            return redirect(_detail_url(obj, "updates"))
-    return render(
-        request, "initiatives/progressupdate_form.html", {"initiative": obj, "form": form}
+    return form_view(
+        request,
+        ProgressUpdateForm(request.POST or None),
+        service=lambda form: services.update_post(
+            actor=request.user, initiative=obj, **form.cleaned_data
+        ),
+        template="initiatives/progressupdate_form.html",
+        context={"initiative": obj},
+        success_url=_detail_url(obj, "updates"),
+        success_message=_("Your update has been posted."),
     )

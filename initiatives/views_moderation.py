@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import apply_errors
 from initiatives import selectors, services
 from initiatives.forms import ModerationForm, ReportForm
 from initiatives.models import ContentReport, Initiative, InitiativeStatus, ProgressUpdate
 from plumbing.permissions import object_permission_required
+from plumbing.views import form_view
 
 
 def _initiative(request, pk: int, **kwargs) -> Initiative:
@@ -39,24 +39,19 @@ def _detail(initiative: Initiative) -> str:
 
 
 def _report(request, *, initiative: Initiative, update: ProgressUpdate | None):
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_create(
-                actor=request.user,
-                initiative=initiative,
-                update=update,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Thank you. The moderators will look at your report."))
-            return redirect(_detail(initiative))
-    return render(
+    return form_view(
         request,
-        "initiatives/contentreport_form.html",
-        {"initiative": initiative, "update": update, "form": form},
+        ReportForm(request.POST or None),
+        service=lambda form: services.report_create(
+            actor=request.user,
+            initiative=initiative,
+            update=update,
+            reason=form.cleaned_data["reason"],
+        ),
+        template="initiatives/contentreport_form.html",
+        context={"initiative": initiative, "update": update},
+        success_url=_detail(initiative),
+        success_message=_("Thank you. The moderators will look at your report."),
     )
 
 
@@ -73,55 +68,44 @@ def report_update(request, obj: Initiative, **kwargs):
     return _report(request, initiative=obj, update=update)
 
 
-def _moderate(request, *, back: Initiative, service, done: str, **target):
-    """Run a moderation service with the reason from the form; a redirect when done."""
-    form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, reason=form.cleaned_data["reason"], **target)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(_detail(back))
-    return form
+def _moderate(request, *, back: Initiative, service, done: str, heading: str, **target):
+    """Run a moderation service with the reason from the form; back to the initiative."""
+    return form_view(
+        request,
+        ModerationForm(request.POST or None),
+        service=lambda form: service(
+            actor=request.user, reason=form.cleaned_data["reason"], **target
+        ),
+        template="initiatives/moderation_form.html",
+        context={"initiative": back, "heading": heading, **target},
+        success_url=_detail(back),
+        success_message=done,
+    )
 
 
 @object_permission_required("initiatives.moderate", _initiative)
 def hide_initiative(request, obj: Initiative):
     """Staff hide an initiative, with a reason the initiators receive."""
-    result = _moderate(
+    return _moderate(
         request,
         back=obj,
         service=services.initiative_hide,
         done=_("The initiative is hidden; the initiators have been told why."),
+        heading=_("Hide initiative"),
         initiative=obj,
-    )
-    if not isinstance(result, ModerationForm):
-        return result
-    return render(
-        request,
-        "initiatives/moderation_form.html",
-        {"initiative": obj, "form": result, "heading": _("Hide initiative")},
     )
 
 
 @object_permission_required("initiatives.moderate", _initiative)
 def unhide_initiative(request, obj: Initiative):
     """Staff show a hidden initiative again."""
-    result = _moderate(
+    return _moderate(
         request,
         back=obj,
         service=services.initiative_unhide,
         done=_("The initiative is shown again."),
+        heading=_("Show initiative again"),
         initiative=obj,
-    )
-    if not isinstance(result, ModerationForm):
-        return result
-    return render(
-        request,
-        "initiatives/moderation_form.html",
-        {"initiative": obj, "form": result, "heading": _("Show initiative again")},
     )
 
 
@@ -131,24 +115,13 @@ def hide_update(request, obj: Initiative, **kwargs):
     update = get_object_or_404(
         ProgressUpdate, pk=request.resolver_match.kwargs["update_pk"], initiative=obj
     )
-    result = _moderate(
+    return _moderate(
         request,
         back=obj,
         service=services.update_hide,
         done=_("The update is hidden; the initiators have been told why."),
+        heading=_("Hide update"),
         update=update,
-    )
-    if not isinstance(result, ModerationForm):
-        return result
-    return render(
-        request,
-        "initiatives/moderation_form.html",
-        {
-            "initiative": obj,
-            "update": update,
-            "form": result,
-            "heading": _("Hide update"),
-        },
     )
 
 

@@ -6,15 +6,16 @@ Every view checks its permission on the review itself (see rules.py) and calls o
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import Wijk
 from core.selectors import history_timeline, wijken_all
-from core.views import apply_errors
 from plumbing.permissions import object_permission_required
+from plumbing.views import form_view
 from review import selectors, services
 from review.forms import (
     AdviceForm,
@@ -107,27 +108,30 @@ def declare(request, obj: Review):
     initial = {}
     if own is not None:
         initial = {"has_conflict": "yes" if own.has_conflict else "no"}
-    form = DeclarationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form) -> bool:
         has_conflict = form.cleaned_data["has_conflict"] == "yes"
-        try:
-            services.member_review_declare(
-                actor=request.user,
-                review=obj,
-                has_conflict=has_conflict,
-                explanation=form.cleaned_data["conflict_explanation"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if has_conflict:
-                messages.success(
-                    request, _("Your conflict of interest is recorded; you are recused.")
-                )
-                return redirect("review:detail", pk=obj.pk)
-            return redirect("review:member_review", pk=obj.pk)
-    return render(
-        request, "review/memberreview_declare.html", {"review": obj, "form": form, "own": own}
+        services.member_review_declare(
+            actor=request.user,
+            review=obj,
+            has_conflict=has_conflict,
+            explanation=form.cleaned_data["conflict_explanation"],
+        )
+        return has_conflict
+
+    # With a conflict the member is recused and goes back; without, on to the review.
+    return form_view(
+        request,
+        DeclarationForm(request.POST or None, initial=initial),
+        service=save,
+        template="review/memberreview_declare.html",
+        context={"review": obj, "own": own},
+        success_url=lambda has_conflict: reverse(
+            "review:detail" if has_conflict else "review:member_review", kwargs={"pk": obj.pk}
+        ),
+        success_message=lambda has_conflict: (
+            _("Your conflict of interest is recorded; you are recused.") if has_conflict else None
+        ),
     )
 
 
@@ -144,28 +148,24 @@ def member_review(request, obj: Review):
     initial = MemberReviewForm.initial_for(
         review=obj, scores=own.scores, advice=own.advice, reasoning=own.reasoning
     )
-    form = MemberReviewForm(request.POST or None, review=obj, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_review_submit(
-                actor=request.user,
-                review=obj,
-                scores=form.scores,
-                advice=form.cleaned_data["advice"],
-                reasoning=form.cleaned_data["reasoning"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if own.is_submitted:
-                messages.success(request, _("Your review has been revised."))
-            else:
-                messages.success(
-                    request, _("Your review has been submitted. You can now see the others'.")
-                )
-            return redirect("review:detail", pk=obj.pk)
-    return render(
-        request, "review/memberreview_form.html", {"review": obj, "form": form, "own": own}
+    return form_view(
+        request,
+        MemberReviewForm(request.POST or None, review=obj, initial=initial),
+        service=lambda form: services.member_review_submit(
+            actor=request.user,
+            review=obj,
+            scores=form.scores,
+            advice=form.cleaned_data["advice"],
+            reasoning=form.cleaned_data["reasoning"],
+        ),
+        template="review/memberreview_form.html",
+        context={"review": obj, "own": own},
+        success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
+        success_message=(
+            _("Your review has been revised.")
+            if own.is_submitted
+            else _("Your review has been submitted. You can now see the others'.")
+        ),
     )
 
 
@@ -177,51 +177,40 @@ def write_advice(request, obj: Review):
     if not request.user.has_perm("review.write_advice", obj):
         raise PermissionDenied
     quorum = selectors.review_quorum(review=obj)
-    form = AdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_write_advice(
-                actor=request.user,
-                review=obj,
-                advice=form.cleaned_data["advice"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The panel's advice has been sent to the municipality."))
-            return redirect("review:detail", pk=obj.pk)
-    return render(
+    return form_view(
         request,
-        "review/review_advice_form.html",
-        {
+        AdviceForm(request.POST or None),
+        service=lambda form: services.review_write_advice(
+            actor=request.user,
+            review=obj,
+            advice=form.cleaned_data["advice"],
+            text=form.cleaned_data["text"],
+        ),
+        template="review/review_advice_form.html",
+        context=lambda: {
             "review": obj,
-            "form": form,
             "quorum": quorum,
             "aggregate": selectors.review_aggregate(review=obj),
             "member_reviews": selectors.member_reviews_submitted(review=obj),
         },
+        success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
+        success_message=_("The panel's advice has been sent to the municipality."),
     )
 
 
 @object_permission_required("review.proceed_without_advice", _review)
 def proceed_without_advice(request, obj: Review):
     """Staff go on without the panel's advice after the due date; the reason is recorded."""
-    form = ProceedWithoutAdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_proceed_without_advice(
-                actor=request.user, review=obj, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Recorded: the municipality proceeds without advice."))
-            return redirect("review:detail", pk=obj.pk)
-    return render(
+    return form_view(
         request,
-        "review/review_proceed_form.html",
-        {"review": obj, "form": form, "quorum": selectors.review_quorum(review=obj)},
+        ProceedWithoutAdviceForm(request.POST or None),
+        service=lambda form: services.review_proceed_without_advice(
+            actor=request.user, review=obj, reason=form.cleaned_data["reason"]
+        ),
+        template="review/review_proceed_form.html",
+        context=lambda: {"review": obj, "quorum": selectors.review_quorum(review=obj)},
+        success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
+        success_message=_("Recorded: the municipality proceeds without advice."),
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,14 +26,18 @@ from budget.services.rounds import round_is_locked
 from budget.views.common import project_by_pk, round_by_pk
 from core.selectors import history_timeline
 from core.services import parse_address_lines
-from core.views import apply_errors
 from plumbing.pdf import render_pdf
 from plumbing.permissions import object_permission_required
+from plumbing.views import apply_errors, form_view
 from review.selectors import review_for
 
 
 def _no_object(request, **kwargs):
     return None
+
+
+def _round_url(budget_round) -> str:
+    return reverse("budget:staff_round", kwargs={"pk": budget_round.pk})
 
 
 def _error_message(request, error: Exception) -> None:
@@ -48,38 +53,38 @@ def round_list(request, obj=None):
 @object_permission_required("budget.manage_round", _no_object)
 def round_create(request, obj=None):
     """Open a new round."""
-    form = RoundCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def create(form):
         data = dict(form.cleaned_data)
-        wijk = data.pop("wijk")
-        try:
-            budget_round = services.round_create(actor=request.user, wijk=wijk, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The round has been created."))
-            return redirect("budget:staff_round", pk=budget_round.pk)
-    return render(request, "budget/round_form.html", {"form": form, "round": None})
+        return services.round_create(actor=request.user, wijk=data.pop("wijk"), **data)
+
+    return form_view(
+        request,
+        RoundCreateForm(request.POST or None),
+        service=create,
+        template="budget/round_form.html",
+        context={"round": None},
+        success_url=_round_url,
+        success_message=_("The round has been created."),
+    )
 
 
 @object_permission_required("budget.manage_round", round_by_pk)
 def round_edit(request, obj):
     """Change a round; what decides the outcome is locked once a ballot exists."""
-    form = RoundForm(request.POST or None, instance=obj)
-    if request.method == "POST" and form.is_valid():
-        # The form wrote into a copy of the row; the service re-reads it under a lock.
-        fields = {name: form.cleaned_data[name] for name in RoundForm.Meta.fields}
-        try:
-            services.round_update(actor=request.user, budget_round=obj, **fields)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The round has been saved."))
-            return redirect("budget:staff_round", pk=obj.pk)
-    return render(
+    # The form writes into a copy of the row; the service re-reads it under a lock.
+    return form_view(
         request,
-        "budget/round_form.html",
-        {"form": form, "round": obj, "locked": round_is_locked(obj)},
+        RoundForm(request.POST or None, instance=obj),
+        service=lambda form: services.round_update(
+            actor=request.user,
+            budget_round=obj,
+            **{name: form.cleaned_data[name] for name in RoundForm.Meta.fields},
+        ),
+        template="budget/round_form.html",
+        context=lambda: {"round": obj, "locked": round_is_locked(obj)},
+        success_url=_round_url(obj),
+        success_message=_("The round has been saved."),
     )
 
 
@@ -213,37 +218,26 @@ def _titles(budget_round) -> dict[str, str]:
 def paper_ballots(request, obj):
     """Enter a paper ballot; a colleague confirms (or discards) it before it counts."""
     projects = list(selectors.projects_on_ballot(budget_round=obj))
-    form = BallotForm(request.POST or None, budget_round=obj, projects=projects)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.paper_ballot_enter(
-                    actor=request.user, budget_round=obj, choices=form.choices()
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-                status = 400
-            else:
-                messages.success(
-                    request, _("The paper ballot has been entered; a colleague must confirm it.")
-                )
-                return redirect("budget:staff_paper", pk=obj.pk)
-        else:
-            status = 400
-    titles = _titles(obj)
-    pending = [
-        (
-            ballot,
-            [(titles.get(pk, pk), points) for pk, points in ballot.choices.items()],
-        )
-        for ballot in selectors.pending_paper_ballots(budget_round=obj)
-    ]
-    return render(
+
+    def context() -> dict:
+        titles = _titles(obj)
+        pending = [
+            (ballot, [(titles.get(pk, pk), points) for pk, points in ballot.choices.items()])
+            for ballot in selectors.pending_paper_ballots(budget_round=obj)
+        ]
+        return {"round": obj, "projects": projects, "pending": pending}
+
+    return form_view(
         request,
-        "budget/paperballot_list.html",
-        {"round": obj, "form": form, "projects": projects, "pending": pending},
-        status=status,
+        BallotForm(request.POST or None, budget_round=obj, projects=projects),
+        service=lambda form: services.paper_ballot_enter(
+            actor=request.user, budget_round=obj, choices=form.choices()
+        ),
+        template="budget/paperballot_list.html",
+        context=context,
+        invalid_status=400,
+        success_url=reverse("budget:staff_paper", kwargs={"pk": obj.pk}),
+        success_message=_("The paper ballot has been entered; a colleague must confirm it."),
     )
 
 
@@ -335,22 +329,19 @@ def result_publish(request, obj):
 @object_permission_required("budget.import_pb", _no_object)
 def pb_import(request, obj=None):
     """Load a Pabulib .pb file as a rehearsal round."""
-    form = PbImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            budget_round = services.round_import_pb(
-                actor=request.user,
-                wijk=form.cleaned_data["wijk"],
-                name=form.cleaned_data["name"],
-                text=form.cleaned_data["file"],
-                rule=form.cleaned_data["rule"] or None,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The file has been loaded as a rehearsal round. Count it to see the outcome."),
-            )
-            return redirect("budget:staff_round", pk=budget_round.pk)
-    return render(request, "budget/round_import.html", {"form": form})
+    return form_view(
+        request,
+        PbImportForm(request.POST or None, request.FILES or None),
+        service=lambda form: services.round_import_pb(
+            actor=request.user,
+            wijk=form.cleaned_data["wijk"],
+            name=form.cleaned_data["name"],
+            text=form.cleaned_data["file"],
+            rule=form.cleaned_data["rule"] or None,
+        ),
+        template="budget/round_import.html",
+        success_url=_round_url,
+        success_message=_(
+            "The file has been loaded as a rehearsal round. Count it to see the outcome."
+        ),
+    )

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import apply_errors
 from plumbing.permissions import object_permission_required
+from plumbing.views import apply_errors, form_view
 from subsidies import letters, selectors, services
 from subsidies.forms import (
     ApplicationForm,
@@ -32,6 +33,14 @@ def scheme_list(request):
     return render(request, "subsidies/scheme_list.html", {"schemes": schemes})
 
 
+def _scheme_context(scheme: Scheme) -> dict:
+    return {
+        "scheme": scheme,
+        "remaining": selectors.scheme_remaining(scheme=scheme),
+        "is_open": scheme.is_open_on(),
+    }
+
+
 def scheme_detail(request, pk: int):
     """A scheme's conditions and, for initiators, where to start an application."""
     scheme = get_object_or_404(Scheme.objects.select_related("wijk"), pk=pk)
@@ -43,14 +52,7 @@ def scheme_detail(request, pk: int):
         if initiatives.exists():
             form = StartApplicationForm(initiatives=initiatives)
     return render(
-        request,
-        "subsidies/scheme_detail.html",
-        {
-            "scheme": scheme,
-            "remaining": selectors.scheme_remaining(scheme=scheme),
-            "is_open": scheme.is_open_on(),
-            "form": form,
-        },
+        request, "subsidies/scheme_detail.html", {**_scheme_context(scheme), "form": form}
     )
 
 
@@ -60,27 +62,19 @@ def application_start(request, pk: int):
     """Start a draft for one of the resident's initiatives."""
     scheme = get_object_or_404(Scheme, pk=pk)
     initiatives = selectors.initiatives_of(user=request.user)
-    form = StartApplicationForm(request.POST, initiatives=initiatives)
-    if form.is_valid():
-        try:
-            application = services.application_create(
-                actor=request.user, initiative=form.cleaned_data["initiative"], scheme=scheme
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your draft application has been started."))
-            return redirect("subsidies:application_edit", pk=application.pk)
-    return render(
+    return form_view(
         request,
-        "subsidies/scheme_detail.html",
-        {
-            "scheme": scheme,
-            "remaining": selectors.scheme_remaining(scheme=scheme),
-            "is_open": scheme.is_open_on(),
-            "form": form,
-        },
-        status=400,
+        StartApplicationForm(request.POST, initiatives=initiatives),
+        service=lambda form: services.application_create(
+            actor=request.user, initiative=form.cleaned_data["initiative"], scheme=scheme
+        ),
+        template="subsidies/scheme_detail.html",
+        context=lambda: _scheme_context(scheme),
+        invalid_status=400,
+        success_url=lambda application: reverse(
+            "subsidies:application_edit", kwargs={"pk": application.pk}
+        ),
+        success_message=_("Your draft application has been started."),
     )
 
 

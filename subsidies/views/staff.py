@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Wijk
 from core.selectors import history_timeline, wijken_all
-from core.views import apply_errors
 from plumbing.permissions import object_permission_required
+from plumbing.views import form_view
 from subsidies import letters, selectors, services
 from subsidies.csv_export import applications_csv
 from subsidies.forms import (
@@ -35,6 +34,10 @@ def _nothing(request, **kwargs):
 
 def _scheme(request, pk: int, **kwargs) -> Scheme:
     return get_object_or_404(Scheme, pk=pk)
+
+
+def _detail_url(application: Application) -> str:
+    return reverse("subsidies:application_detail", kwargs={"pk": application.pk})
 
 
 def _filters(request) -> dict:
@@ -91,47 +94,39 @@ def _scheme_data(form: SchemeForm) -> dict:
 @object_permission_required("subsidies.manage_schemes", _nothing)
 def staff_scheme_create(request, obj=None):
     """Set up a new scheme."""
-    form = SchemeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.scheme_create(actor=request.user, data=_scheme_data(form))
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The scheme has been saved."))
-                return redirect("subsidies:staff_scheme_list")
-        status = 400
-    return render(request, "subsidies/scheme_form.html", {"form": form}, status=status)
+    return form_view(
+        request,
+        SchemeForm(request.POST or None),
+        service=lambda form: services.scheme_create(actor=request.user, data=_scheme_data(form)),
+        template="subsidies/scheme_form.html",
+        invalid_status=400,
+        success_url="subsidies:staff_scheme_list",
+        success_message=_("The scheme has been saved."),
+    )
 
 
 @object_permission_required("subsidies.manage_schemes", _scheme)
 def staff_scheme_edit(request, obj: Scheme):
     """Change a scheme; the change and its reason are in the scheme's history."""
-    form = SchemeForm(request.POST or None, instance=obj)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.scheme_update(
-                    actor=request.user,
-                    scheme=obj,
-                    data=_scheme_data(form),
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The scheme has been saved."))
-                return redirect("subsidies:staff_scheme_list")
-        status = 400
-    obj.refresh_from_db()
-    return render(
+
+    def context() -> dict:
+        obj.refresh_from_db()  # the form wrote its unsaved values into obj
+        return {"scheme": obj, "timeline": history_timeline(obj=obj)}
+
+    return form_view(
         request,
-        "subsidies/scheme_form.html",
-        {"form": form, "scheme": obj, "timeline": history_timeline(obj=obj)},
-        status=status,
+        SchemeForm(request.POST or None, instance=obj),
+        service=lambda form: services.scheme_update(
+            actor=request.user,
+            scheme=obj,
+            data=_scheme_data(form),
+            reason=form.cleaned_data["reason"],
+        ),
+        template="subsidies/scheme_form.html",
+        context=context,
+        invalid_status=400,
+        success_url="subsidies:staff_scheme_list",
+        success_message=_("The scheme has been saved."),
     )
 
 
@@ -143,33 +138,27 @@ def staff_step(request, obj: Application):
     if action not in SIMPLE_STAFF_ACTIONS:
         raise Http404
     form = StepForm(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            services.application_staff_step(
-                actor=request.user,
-                application=obj,
-                action=action,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The application has been updated."))
-            return redirect("subsidies:application_detail", pk=obj.pk)
-    obj = get_application(request, pk=obj.pk)
-    return render(
+    # A refused step shows the application page again, read afresh, with this form's errors.
+    return form_view(
         request,
-        "subsidies/application_detail.html",
-        detail_context(request, obj, step_forms={action: form}),
-        status=400,
+        form,
+        service=lambda form: services.application_staff_step(
+            actor=request.user, application=obj, action=action, reason=form.cleaned_data["reason"]
+        ),
+        template="subsidies/application_detail.html",
+        context=lambda: detail_context(
+            request, get_application(request, pk=obj.pk), step_forms={action: form}
+        ),
+        invalid_status=400,
+        success_url=_detail_url(obj),
+        success_message=_("The application has been updated."),
     )
 
 
-def _decision_context(request, application: Application, form) -> dict:
+def _decision_context(application: Application) -> dict:
     return {
         "application": application,
         "scheme": application.scheme,
-        "form": form,
         "review": selectors.advice_of(application=application),
         "remaining": selectors.scheme_remaining(scheme=application.scheme),
         "lines": selectors.cost_lines(application=application),
@@ -180,91 +169,69 @@ def _decision_context(request, application: Application, form) -> dict:
 @object_permission_required("subsidies.manage_application", get_application)
 def staff_decide(request, obj: Application):
     """Decide: amount, grounds, conditions and (when deviating from the advice) why."""
-    form = DecisionForm(
-        request.POST or None, initial={"amount": obj.requested_amount, "decision": "grant"}
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.application_decide(
-                    actor=request.user,
-                    application=obj,
-                    action=form.cleaned_data["decision"],
-                    amount=form.cleaned_data["amount"]
-                    if form.cleaned_data["decision"] == "partly_grant"
-                    else None,
-                    grounds=form.cleaned_data["grounds"],
-                    conditions=form.cleaned_data["conditions"],
-                    deviation_reasons=form.cleaned_data["deviation_reasons"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The decision has been recorded."))
-                return redirect("subsidies:application_detail", pk=obj.pk)
-        status = 400
-    return render(
+
+    def decide(form):
+        data = form.cleaned_data
+        return services.application_decide(
+            actor=request.user,
+            application=obj,
+            action=data["decision"],
+            amount=data["amount"] if data["decision"] == "partly_grant" else None,
+            grounds=data["grounds"],
+            conditions=data["conditions"],
+            deviation_reasons=data["deviation_reasons"],
+        )
+
+    return form_view(
         request,
-        "subsidies/application_decide.html",
-        _decision_context(request, obj, form),
-        status=status,
+        DecisionForm(
+            request.POST or None, initial={"amount": obj.requested_amount, "decision": "grant"}
+        ),
+        service=decide,
+        template="subsidies/application_decide.html",
+        context=lambda: _decision_context(obj),
+        invalid_status=400,
+        success_url=_detail_url(obj),
+        success_message=_("The decision has been recorded."),
     )
 
 
 @object_permission_required("subsidies.manage_application", get_application)
 def staff_settle(request, obj: Application):
     """Fix the final amount after the report; the page shows what is paid or paid back."""
-    form = SettleForm(request.POST or None, initial={"final_amount": obj.granted_amount})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.application_settle(
-                    actor=request.user,
-                    application=obj,
-                    final_amount=form.cleaned_data["final_amount"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The final amount has been fixed."))
-                return redirect("subsidies:application_detail", pk=obj.pk)
-        status = 400
-    return render(
+    return form_view(
         request,
-        "subsidies/application_settle.html",
-        {
+        SettleForm(request.POST or None, initial={"final_amount": obj.granted_amount}),
+        service=lambda form: services.application_settle(
+            actor=request.user,
+            application=obj,
+            final_amount=form.cleaned_data["final_amount"],
+            note=form.cleaned_data["note"],
+        ),
+        template="subsidies/application_settle.html",
+        context=lambda: {
             "application": obj,
-            "form": form,
             "actual_lines": selectors.cost_lines(application=obj, kind="actual"),
             "actual_total": selectors.cost_total(application=obj, kind="actual"),
         },
-        status=status,
+        invalid_status=400,
+        success_url=_detail_url(obj),
+        success_message=_("The final amount has been fixed."),
     )
 
 
 @object_permission_required("subsidies.manage_application", get_application)
 def staff_letter_reissue(request, obj: Application):
     """Issue a corrected decision letter (the earlier one is kept), with a reason."""
-    form = ReissueForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                letters.decision_letter_reissue(
-                    actor=request.user, application=obj, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("A new decision letter has been issued."))
-                return redirect("subsidies:application_detail", pk=obj.pk)
-        status = 400
-    return render(
+    return form_view(
         request,
-        "subsidies/letter_reissue.html",
-        {"application": obj, "form": form},
-        status=status,
+        ReissueForm(request.POST or None),
+        service=lambda form: letters.decision_letter_reissue(
+            actor=request.user, application=obj, reason=form.cleaned_data["reason"]
+        ),
+        template="subsidies/letter_reissue.html",
+        context={"application": obj},
+        invalid_status=400,
+        success_url=_detail_url(obj),
+        success_message=_("A new decision letter has been issued."),
     )
