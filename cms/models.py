@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -50,19 +51,45 @@ def _wijken_panel() -> FieldPanel:
     return FieldPanel("wijken", widget=forms.CheckboxSelectMultiple)
 
 
-def _listing(request, queryset, *, per_page: int = LISTING_PAGE_SIZE) -> dict:
-    """One page of `queryset`, and the filters to keep in the links to other pages."""
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    return {
-        "items": Paginator(queryset, per_page).get_page(request.GET.get("page")),
-        "query_prefix": filters.urlencode(),
-    }
-
-
 def _chosen_wijk(request) -> Wijk | None:
     slug = request.GET.get("wijk")
     return Wijk.objects.filter(slug=slug).first() if slug else None
+
+
+class ListingIndexPage(Page):
+    """An overview of its child pages, filterable by wijk, one page of cards at a time.
+
+    A subclass says in `listed_items` which pages it lists, in what order, and what else its
+    filters put in the template (`cms/partials/_listing.html` is the layout they extend).
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def listed_items(self, request, *, wijk: Wijk | None) -> tuple[QuerySet, dict]:
+        """The child pages to list for this request, ordered, and the filters' context."""
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        wijk = _chosen_wijk(request)
+        items, filters = self.listed_items(request, wijk=wijk)
+        query = request.GET.copy()  # the filters to keep in the links to other pages
+        query.pop("page", None)
+        context.update(
+            items=Paginator(items, LISTING_PAGE_SIZE).get_page(request.GET.get("page")),
+            query_prefix=query.urlencode(),
+            wijken=Wijk.objects.all(),
+            chosen_wijk=wijk,
+            **filters,
+        )
+        return context
 
 
 def _latest(wijk: Wijk | None) -> dict:
@@ -185,33 +212,20 @@ class StandardPage(Page):
 # --- News ---------------------------------------------------------------------------
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(ListingIndexPage):
     """The news overview, filterable by wijk and tag."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.NewsPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("news overview")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        wijk = _chosen_wijk(request)
+    def listed_items(self, request, *, wijk):
         tag = request.GET.get("tag", "").strip()
         items = NewsPage.objects.listed().child_of(self).for_wijk(wijk).with_card_images()
         if tag:
             items = items.filter(tags__slug=tag)
-        context.update(
-            **_listing(request, items.order_by("-date", "-first_published_at", "-pk")),
-            wijken=Wijk.objects.all(),
-            chosen_wijk=wijk,
-            tag=tag,
-        )
-        return context
+        return items.order_by("-date", "-first_published_at", "-pk"), {"tag": tag}
 
 
 class NewsPageTag(TaggedItemBase):
@@ -277,36 +291,23 @@ class DecisionKind(models.TextChoices):
     POLICY = "policy", _("Policy")
 
 
-class DecisionIndexPage(Page):
+class DecisionIndexPage(ListingIndexPage):
     """The list of published decisions (besluiten), filterable by wijk and kind."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.DecisionPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("decisions overview")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        wijk = _chosen_wijk(request)
+    def listed_items(self, request, *, wijk):
         kind = request.GET.get("kind", "")
         items = DecisionPage.objects.listed().child_of(self).for_wijk(wijk)
         if kind in DecisionKind.values:
             items = items.filter(kind=kind)
         else:
             kind = ""
-        context.update(
-            **_listing(request, items.order_by("-decided_on", "-first_published_at", "-pk")),
-            wijken=Wijk.objects.all(),
-            chosen_wijk=wijk,
-            kinds=DecisionKind.choices,
-            chosen_kind=kind,
-        )
-        return context
+        items = items.order_by("-decided_on", "-first_published_at", "-pk")
+        return items, {"kinds": DecisionKind.choices, "chosen_kind": kind}
 
 
 class DecisionPage(Page):
@@ -384,25 +385,16 @@ class DecisionPage(Page):
 EventManager = PageManager.from_queryset(EventQuerySet)
 
 
-class EventIndexPage(Page):
+class EventIndexPage(ListingIndexPage):
     """The agenda: what happens in the wijkbedrijven, soonest first."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EventPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("agenda")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        wijk = _chosen_wijk(request)
-        items = EventPage.objects.listed().child_of(self).for_wijk(wijk).upcoming()
-        context.update(**_listing(request, items), wijken=Wijk.objects.all(), chosen_wijk=wijk)
-        return context
+    def listed_items(self, request, *, wijk):
+        return EventPage.objects.listed().child_of(self).for_wijk(wijk).upcoming(), {}
 
 
 class EventPage(Page):
