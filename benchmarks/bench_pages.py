@@ -632,7 +632,9 @@ def _report(rows, counts, mixed_run) -> None:
             f"{mixed_run['supports_attempted']} posted, {mixed_run['publishes']} publishes "
             "(whole run, warm-up included); page-cache hit rate of the GETs "
             f"{harness.format_hit_rate(mixed_run['read'])} "
-            f"({mixed_run['read']['cache_hits']} hits, {mixed_run['read']['cache_misses']} misses)"
+            f"({mixed_run['read']['cache_hits']} hits, {mixed_run['read']['cache_stale']} stale "
+            f"copies served while the page rendered anew, {mixed_run['read']['cache_misses']} "
+            "misses)"
         )
         # The load generator's share includes the editors' processes, which publish.
         print(f"  {harness.format_cpu_use(mixed_run['cpu'])}")

@@ -186,7 +186,7 @@ def gunicorn(
             server.wait()
 
 
-PAGE_CACHE_HEADER = "X-Page-Cache"  # "hit" or "miss", set by plumbing/pagecache.py
+PAGE_CACHE_HEADER = "X-Page-Cache"  # "hit", "stale" or "miss", set by plumbing/pagecache.py
 
 
 def summarise(
@@ -201,7 +201,10 @@ def summarise(
         return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]
 
     cache = cache or {}
-    looked_up = cache.get("hit", 0) + cache.get("miss", 0)
+    # A stale copy (served while another request renders the page anew) is served from
+    # the cache too: the hit rate counts it with the hits.
+    served = cache.get("hit", 0) + cache.get("stale", 0)
+    looked_up = served + cache.get("miss", 0)
     return {
         "requests": count,
         "errors": len(errors),
@@ -212,8 +215,9 @@ def summarise(
         "p99_ms": pct(0.99),
         "mean_ms": 1000 * statistics.fmean(latencies),
         "cache_hits": cache.get("hit", 0),
+        "cache_stale": cache.get("stale", 0),
         "cache_misses": cache.get("miss", 0),
-        "hit_rate": cache.get("hit", 0) / looked_up if looked_up else None,
+        "hit_rate": served / looked_up if looked_up else None,
     }
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import connection
 from django.test import override_settings
 
 from tests.factories import (
@@ -37,20 +36,10 @@ def page_cache_on():
 
 
 @pytest.fixture
-def committed():
-    """A context manager doing what a commit does to the after-commit callbacks registered so
-    far: run them once and forget them. (pytest-django's capture leaves them registered,
-    which would hide later page-cache invalidations behind the first.)"""
-
-    @contextlib.contextmanager
-    def commit():
-        yield
-        callbacks = list(connection.run_on_commit)
-        connection.run_on_commit.clear()
-        for _savepoints, callback, _robust in callbacks:
-            callback()
-
-    return commit
+def committed(django_capture_on_commit_callbacks):
+    """A context manager doing what a commit does to the after-commit callbacks registered
+    inside it: run them (the test's transaction itself never commits)."""
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture
