@@ -21,6 +21,8 @@ ROUND_CONFIG_LOCK_CLASS = 4712
 
 def _advisory(function: str, round_pk: int) -> None:
     if connection.vendor == "postgresql":
+        # The one plain statement we keep: the ORM has no advisory locks (a row lock here
+        # serialised voting, see above).
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {function}(%s, %s)", [ROUND_CONFIG_LOCK_CLASS, round_pk])
 
