@@ -10,7 +10,14 @@ class CoreConfig(AppConfig):
     # statistics. Notifications, letter codes and their batches are for the person or staff.
     page_cache = pagecache.Rules(
         writes={"User": ("people",), "Profile": ("people",)},
-        ignored=("Notification", "MutedNotification", "ResidencyCode", "ResidencyCodeBatch"),
+        ignored=(
+            "Notification",
+            "MutedNotification",
+            "ResidencyCode",
+            "ResidencyCodeBatch",
+            "ResidencyLetterRequest",
+            "LetterSettings",
+        ),
     )
 
     def ready(self) -> None:

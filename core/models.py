@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}([A-Z]{2})?$")
 # A deleted account keeps its row (initiatives, decisions and ballots point at it) with an
@@ -426,3 +427,64 @@ class MutedNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.kind}"
+
+
+@register_setting(icon="mail")
+class LetterSettings(BaseGenericSetting):
+    """What letters and decision letters say of the municipality: who signs, where to object."""
+
+    municipality_name = models.CharField(
+        _("name of the municipality"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "As letters are signed, for example 'Gemeente Utrecht'. "
+            "Empty: the name set when the site was installed."
+        ),
+    )
+    signatory_name = models.CharField(_("name of the signing official"), max_length=120, blank=True)
+    signatory_role = models.CharField(
+        _("role of the signing official"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example 'teamleider Wijken'."),
+    )
+    objection_address = models.TextField(
+        _("postal address for objections"),
+        blank=True,
+        help_text=_("Where residents send an objection to a decision; one line per line."),
+    )
+    objection_email = models.EmailField(_("e-mail address for objections"), blank=True)
+
+    class Meta:
+        verbose_name = _("letters and decision letters")
+
+
+class ResidencyLetterRequest(models.Model):
+    """A resident asks for a letter with a residency code; staff print it and mark it sent."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="letter_requests")
+    requested_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    batch = models.ForeignKey(
+        ResidencyCodeBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("request for a residency letter")
+        verbose_name_plural = _("requests for a residency letter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=Q(handled_at__isnull=True),
+                name="one_open_letter_request_per_profile",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.requested_at:%Y-%m-%d}"
