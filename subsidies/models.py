@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Wijk
+from core.models import Wijk, validate_postcode
 from initiatives.models import Initiative
 from plumbing.formatting import euro
 from plumbing.storage import get_private_storage
@@ -190,6 +190,27 @@ class Application(models.Model):
         _("account holder"), max_length=120, blank=True, validators=[validate_no_markup]
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    # Who the decision letter is addressed to (Awb 3:40: a decision takes effect once sent to
+    # the applicant): a person or an organisation, with its postal address.
+    applicant_name = models.CharField(
+        _("name of the applicant"),
+        max_length=160,
+        blank=True,
+        validators=[validate_no_markup],
+        help_text=_("Your full name, or the registered name of your association or foundation."),
+    )
+    applicant_street = models.CharField(
+        _("street"), max_length=120, blank=True, validators=[validate_no_markup]
+    )
+    applicant_house_number = models.CharField(
+        _("house number"), max_length=12, blank=True, validators=[validate_no_markup]
+    )
+    applicant_postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
+    )
+    applicant_town = models.CharField(
+        _("town"), max_length=80, blank=True, validators=[validate_no_markup]
+    )
     declaration = models.BooleanField(_("declaration signed"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
@@ -407,6 +428,11 @@ class Attachment(models.Model):
         return f"{self.get_kind_display()}: {self.original_name}"
 
 
+class LetterKind(models.TextChoices):
+    DECISION = "decision", _("Decision on the application")
+    SETTLEMENT = "settlement", _("Settlement decision")
+
+
 class DecisionLetter(models.Model):
     """The decision letter (beschikking) as issued: the PDF and its SHA-256, never rewritten."""
 
@@ -419,6 +445,11 @@ class DecisionLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The grant decision (beschikking tot subsidieverlening) or, after the report, the
+    # settlement (vaststellingsbeschikking); versions count on across both kinds.
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=LetterKind.choices, default=LetterKind.DECISION
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -8,64 +8,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_alter_historicalmutednotification_history_change_reason_and_more'),
+        ("core", "0004_alter_historicalmutednotification_history_change_reason_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterSettings',
+            name="LetterSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('municipality_name', models.CharField(blank=True, help_text="As letters are signed, for example 'Gemeente Utrecht'. Empty: the name set when the site was installed.", max_length=120, verbose_name='name of the municipality')),
-                ('signatory_name', models.CharField(blank=True, max_length=120, verbose_name='name of the signing official')),
-                ('signatory_role', models.CharField(blank=True, help_text="For example 'teamleider Wijken'.", max_length=120, verbose_name='role of the signing official')),
-                ('objection_address', models.TextField(blank=True, help_text='Where residents send an objection to a decision; one line per line.', verbose_name='postal address for objections')),
-                ('objection_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address for objections')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "municipality_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="As letters are signed, for example 'Gemeente Utrecht'. Empty: the name set when the site was installed.",
+                        max_length=120,
+                        verbose_name="name of the municipality",
+                    ),
+                ),
+                (
+                    "signatory_name",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="name of the signing official"
+                    ),
+                ),
+                (
+                    "signatory_role",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example 'teamleider Wijken'.",
+                        max_length=120,
+                        verbose_name="role of the signing official",
+                    ),
+                ),
+                (
+                    "objection_address",
+                    models.TextField(
+                        blank=True,
+                        help_text="Where residents send an objection to a decision; one line per line.",
+                        verbose_name="postal address for objections",
+                    ),
+                ),
+                (
+                    "objection_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-mail address for objections"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'letters and decision letters',
+                "verbose_name": "letters and decision letters",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResidencyLetterRequest',
+            name="HistoricalResidencyLetterRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.residencycodebatch')),
-                ('handled_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.profile')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "handled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="handled at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.residencycodebatch",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.profile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical request for a residency letter',
-                'verbose_name_plural': 'historical requests for a residency letter',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical request for a residency letter",
+                "verbose_name_plural": "historical requests for a residency letter",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ResidencyLetterRequest',
+            name="ResidencyLetterRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled at')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.residencycodebatch')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letter_requests', to='core.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "handled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="handled at"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.residencycodebatch",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="letter_requests",
+                        to="core.profile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request for a residency letter',
-                'verbose_name_plural': 'requests for a residency letter',
-                'ordering': ['requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('handled_at__isnull', True)), fields=('profile',), name='one_open_letter_request_per_profile')],
+                "verbose_name": "request for a residency letter",
+                "verbose_name_plural": "requests for a residency letter",
+                "ordering": ["requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("handled_at__isnull", True)),
+                        fields=("profile",),
+                        name="one_open_letter_request_per_profile",
+                    )
+                ],
             },
         ),
     ]
