@@ -44,6 +44,7 @@ ROUND_FIELDS = frozenset(
         "points_total",
         "min_age",
         "allow_letter_codes",
+        "electorate",
         "review_due_days",
     }
 )
