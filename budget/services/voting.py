@@ -214,7 +214,7 @@ def _send_receipt(*, user: User, budget_round: Round, receipt: str) -> None:
     message.attach_alternative(
         render_to_string("budget/email/ballot_receipt.html", context), "text/html"
     )
-    queue_email(message)
+    queue_email(message, private=True)  # the receipt code must not stay next to the address
 
 
 @dataclass(frozen=True)
