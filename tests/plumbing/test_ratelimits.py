@@ -125,3 +125,46 @@ def test_a_counter_starts_its_window_on_the_first_attempt():
     assert cache.get(limit.cache_key) == 2
     if hasattr(cache, "ttl"):  # django-redis: the window runs from the first attempt
         assert 0 < cache.ttl(limit.cache_key) <= 900
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound once to pick it, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_unreachable(settings):
+    """The cache is django-redis pointed at a closed port: every call to Redis fails."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        },
+    }
+
+
+def test_an_unreachable_cache_refuses_when_the_caller_fails_closed(redis_unreachable):
+    from plumbing.ratelimit import Limit, LimiterUnavailable, is_limited, over_limit
+
+    limit = Limit(scope="code", key="ip:192.0.2.1", limit=5, window_seconds=60)
+    with pytest.raises(LimiterUnavailable):
+        over_limit(limit, fail_closed=True)
+    with pytest.raises(LimiterUnavailable):
+        is_limited(
+            scope="code", keys=["ip:192.0.2.1"], limit=5, window_seconds=60, fail_closed=True
+        )
+
+
+def test_an_unreachable_cache_allows_the_attempt_when_the_caller_fails_open(redis_unreachable):
+    from plumbing.ratelimit import Limit, is_limited, over_limit
+
+    limit = Limit(scope="ballot", key="user:1", limit=1, window_seconds=60)
+    # Counted nowhere, so never over: every attempt is served.
+    assert [over_limit(limit) for _ in range(3)] == [False, False, False]
+    assert not is_limited(scope="ballot", keys=["user:1"], limit=1, window_seconds=60)
