@@ -205,6 +205,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # A taken e-mail address gets a clear message on the form (the issue asks for
 # it); sign-up is rate limited, which bounds what enumeration can learn.
 ACCOUNT_PREVENT_ENUMERATION = False
+# ... but the password-reset form never says whether an address has an account.
+ACCOUNT_FORMS = {"reset_password": "core.account_forms.PasswordResetForm"}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
