@@ -164,6 +164,25 @@ MESSAGES = [
     gettext_noop("Your phone number is still pending verification."),
     gettext_noop("Your primary email address must be verified."),
     gettext_noop("Your sign-in code is listed below. Please enter it in your open browser window."),
+    gettext_noop("The third-party account is already connected to a different account."),
+    gettext_noop(
+        "Unable to confirm %(email)s because it is already confirmed by a different account."
+    ),
+    gettext_noop("Confirmation email sent to %(email)s."),
+    gettext_noop("Removed email address %(email)s."),
+    gettext_noop("A sign-in code has been sent to %(recipient)s."),
+    gettext_noop("Password successfully changed."),
+    gettext_noop("A verification code has been sent to %(phone)s."),
+    gettext_noop("Primary email address set."),
+    gettext_noop("Authenticator app activated."),
+    gettext_noop("Authenticator app deactivated."),
+    gettext_noop("A new set of recovery codes has been generated."),
+    gettext_noop("Save them  in a secure location now — they won't be shown again."),
+    gettext_noop("Security key added."),
+    gettext_noop("Security key removed."),
+    gettext_noop("The third-party account has been connected."),
+    gettext_noop("The third-party account has been disconnected."),
+    gettext_noop("Signed out of all other sessions."),
 ]
 
 PLURALS = [

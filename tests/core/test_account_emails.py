@@ -56,3 +56,11 @@ def test_the_sign_up_confirmation_mail_is_our_dutch_text(
     assert "Open deze link om uw e-mailadres te bevestigen" in mail.body
     assert "Hallo van" not in mail.body
     assert "Thank you" not in mail.body
+
+
+def test_after_sign_up_the_page_says_so_in_correct_dutch(client, wijk):
+    response = client.post(reverse("account_signup"), SIGNUP, follow=True)
+
+    content = response.content.decode()
+    assert "Bevestigingsmail verzonden naar nieuw@example.org." in content
+    assert "Bevestigings e-mail" not in content
