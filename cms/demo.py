@@ -241,8 +241,25 @@ STATEMENTS = (
         "Welke gegevens Wijkplein van u bewaart, waarom, en hoe lang.",
         "<p>We bewaren uw e-mailadres, naam, postcode en huisnummer om te weten in welke wijk u "
         "woont, en uw geboortejaar alleen als u het opgeeft (voor een minimumleeftijd bij "
-        "stemmingen). Uw stem is geheim: niemand, ook de gemeente niet, kan zien wat u "
-        "stemde.</p><p>U kunt uw gegevens inzien en wijzigen onder 'Mijn gegevens'.</p>",
+        "stemmingen).</p>"
+        # Says what docs/privacy.md says ("What a database administrator can and cannot
+        # link"), in plain words: no more than holds.
+        "<p>Als u stemt, bewaren we dát u stemde, wanneer en hoe (online, met de code uit een "
+        "brief of op papier). Wát u stemde staat apart, zonder uw naam, onder een sleutel die "
+        "alleen met een geheim van de website te berekenen is. Dat geheim staat niet in de "
+        "database. Wie alleen de database kan lezen, zoals een databasebeheerder, ziet dus wie "
+        "er stemde, maar niet wat. Wie de database én dat geheim heeft, kan een stem wel aan "
+        "een persoon koppelen. Daarom houdt de gemeente het geheim bij zo min mogelijk "
+        "beheerders, en niet bij wie de database beheert.</p>"
+        "<p>Ook kort na het stemmen is een stem in de database nog aan uw deelname te koppelen, "
+        "tot de stemmen (elk kwartier) door elkaar worden gezet. In back-ups uit de "
+        "stemperiode blijft dat mogelijk; die zijn alleen voor de beheerders van de servers.</p>"
+        "<p>De e-mail met uw ontvangstcode wordt versleuteld klaargezet en na het versturen "
+        "gewist. Andere e-mails bewaren we na het versturen nog 7 dagen. 90 dagen na het "
+        "sluiten van een stemming halen we de koppeling tussen uw account en uw deelname weg, "
+        "en de adressen op de stemcodes.</p>"
+        "<p>U kunt uw gegevens inzien, downloaden en wijzigen onder 'Mijn gegevens', en daar "
+        "ook uw account verwijderen.</p>",
     ),
 )
 
