@@ -4,6 +4,7 @@ Settings modules import the typed values from here, so what the site can be
 configured with is listed in one place (and mirrored in `.env.example`).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -63,9 +64,16 @@ SQLITE_PATH = _get("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))
 # Where the file-based e-mail backend writes (the browser tests read mails there).
 EMAIL_FILE_PATH = _get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
-# Reverse proxies in front of gunicorn that append to X-Forwarded-For (production: the TLS
-# terminator). Rate limits per address need it: otherwise every resident has the proxy's.
-TRUSTED_PROXY_COUNT = int(_get("TRUSTED_PROXY_COUNT", "1") or "1")
+# The reverse proxies in front of gunicorn (production: the TLS terminator), as networks
+# (comma-separated CIDRs: "172.30.0.10/32,10.0.0.0/8"). Only a request coming from one of
+# them has its X-Forwarded-For believed: rate limits per address then see the resident, not
+# the proxy, and a request to the app port itself cannot pick an address.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(cidr, strict=False)) for cidr in _list("TRUSTED_PROXIES")
+]
+# Replaced by TRUSTED_PROXIES (a count let a direct request forge its address); production
+# refuses to start when only this old setting is given.
+LEGACY_TRUSTED_PROXY_COUNT = _get("TRUSTED_PROXY_COUNT")
 MUNICIPALITY_NAME = _get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
 
 

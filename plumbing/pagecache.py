@@ -37,6 +37,11 @@ after `PAGE_CACHE_SECONDS` (60 in production; 0 switches caching off, as in test
 without Redis - a per-process cache cannot be made stale across workers). Writes that
 bypass the signals (`QuerySet.update`, `bulk_create`) are covered by that expiry too.
 
+While Redis is down (`plumbing.cache.RedisCache.is_down()`) every page is rendered and none
+is kept; once it answers again pages are cached as before. Writes made meanwhile could not
+renew their areas' generations: a page cached before the outage, in a Redis that kept its
+data, may then be served at most `PAGE_CACHE_SECONDS` past its write.
+
 Not `wagtail.contrib.frontend_cache`: it purges an HTTP cache or CDN in front of the site
 when a Wagtail page is published, and knows neither our own views nor writes to our models;
 nor Django's cache middleware, which has no way to make a page stale when data changes.
@@ -271,10 +276,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         timeout = seconds()
-        if not timeout or not _cacheable_request(request):
+        if not timeout or not _cacheable_request(request) or cache_down():
             return self.get_response(request)
         key = _page_key(request)
         found = cache.get_many([key, *map(_generation_key, _areas)])
+        if cache_down():  # Redis went away just now: render, keep nothing
+            return self.get_response(request)
         current = {area: found.get(_generation_key(area)) for area in _areas}
         entry = found.get(key)
         lock = None
@@ -289,7 +296,7 @@ class PageCacheMiddleware:
                 return _cached_response(content, headers, "stale")
         try:
             response = self.get_response(request)
-            if _cacheable_response(request, response):
+            if _cacheable_response(request, response) and not cache_down():
                 entry = (_shown(request, current), response.content, list(response.items()))
                 cache.set(key, entry, timeout)
         finally:
@@ -297,6 +304,14 @@ class PageCacheMiddleware:
                 cache.delete(lock)
         response[HEADER] = "miss"
         return response
+
+
+def cache_down() -> bool:
+    """Whether the shared cache is down (plumbing.cache.RedisCache then answers from this
+    process' memory): pages are rendered and not kept, since a copy in one worker could not
+    be made stale by a write in another."""
+    is_down = getattr(cache, "is_down", None)
+    return bool(is_down and is_down())
 
 
 def _cached_response(content: bytes, headers: list[tuple[str, str]], kind: str) -> HttpResponse:

@@ -2,9 +2,10 @@
 
 allauth limits its own forms; this covers our forms that guard secrets
 (letter codes) the same way, keyed by user and by client address. The address is allauth's
-(`get_adapter(request).get_client_ip(request)`), so both kinds of limit see the same client:
-behind N trusted reverse proxies (ALLAUTH_TRUSTED_PROXY_COUNT, from TRUSTED_PROXY_COUNT) it is
-the N-th address from the right in X-Forwarded-For, not the proxy's REMOTE_ADDR.
+(`get_adapter(request).get_client_ip(request)`, which our adapter answers with
+`client_address` below), so both kinds of limit see the same client: X-Forwarded-For is
+believed only as far as it was written by the proxies in TRUSTED_PROXIES (networks, not a
+count), so a request to the app port itself cannot choose its own address.
 
 When the cache (Redis) cannot be reached the limiter cannot count. Each caller says what that
 means for its action: `fail_closed=True` raises `LimiterUnavailable` (the caller refuses, with
@@ -14,19 +15,17 @@ the attempt through (an outage must not stop everyone from, say, casting a ballo
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
-from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from plumbing.cache import UNREACHABLE
 
 logger = logging.getLogger(__name__)
-
-# What a cache that cannot be reached raises: the Redis client's own errors (the counters go
-# to the client directly, past django-redis' IGNORE_EXCEPTIONS) and django-redis' wrapper.
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionInterrupted, OSError)
 
 
 class LimiterUnavailable(Exception):
@@ -66,6 +65,9 @@ def count_attempts(limits: list[Limit]) -> list[bool]:
     ballot checks two of them); on other caches, add and incr per counter.
     Raises LimiterUnavailable when the cache cannot be reached.
     """
+    is_down = getattr(cache, "is_down", None)  # plumbing.cache.RedisCache
+    if is_down is not None and is_down():
+        raise LimiterUnavailable("the cache is down")
     client_of = getattr(getattr(cache, "client", None), "get_client", None)
     try:
         if client_of is not None:
@@ -76,7 +78,7 @@ def count_attempts(limits: list[Limit]) -> list[bool]:
             )
         else:
             counts = [_count_one(limit) for limit in limits]
-    except _UNREACHABLE as error:
+    except UNREACHABLE as error:  # the client's own errors: no fallback here
         raise LimiterUnavailable(str(error)) from error
     return [count > limit.limit for count, limit in zip(counts, limits, strict=True)]
 
@@ -116,3 +118,43 @@ def is_limited(
         *(Limit(scope=scope, key=key, limit=limit, window_seconds=window) for key in keys),
         fail_closed=fail_closed,
     )
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, unless that is one of TRUSTED_PROXIES.
+
+    Then X-Forwarded-For, read from the right (each proxy appends the address it was reached
+    from), skipping the trusted proxies: the first other address is what the outermost of our
+    proxies saw. What a client writes into the header itself stays to the left of it and is
+    never read. A malformed hop yields the proxy's own address (stricter, never spoofable).
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not _trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote
+    # Only proxies in the header (or none): the request started at the leftmost of them.
+    return hops[0] if hops else remote

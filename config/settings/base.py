@@ -99,7 +99,12 @@ TEMPLATES = [
 if env.DATABASE_URL:
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+    # Connections are kept for a minute and checked before a request (or a task) reuses one:
+    # after PostgreSQL dropped them (a restart, a failover, pg_terminate_backend) the next
+    # request gets a fresh connection instead of an error.
+    DATABASES = {
+        "default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if (
         env.DATABASE_PREPARED_STATEMENTS
         and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -127,15 +132,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env.REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis that, while Redis is down, answers from process memory (allauth's
+            # limits keep working per process, the page cache switches itself off) instead
+            # of failing every request: see plumbing/cache.py.
+            "BACKEND": "plumbing.cache.RedisCache",
             "LOCATION": env.REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A Redis host that stops answering costs a second, not a hung worker.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "RETRY_SECONDS": 5,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database only, not in Redis (not even `cached_db`): a Redis outage
+# then logs nobody out, and a session ended while Redis was unreachable (a logout) cannot
+# come back from a stale cached copy once Redis answers again. It costs one primary-key
+# lookup per logged-in request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Parts of templates that depend only on what their {% cache %} tag names (the footer per
 # language, the static links): per process, never stale, so no shared cache is needed.
 CACHES["templates"] = {
@@ -172,6 +189,10 @@ PAGE_CACHE_IGNORED_MODELS = [
 # What this code is, for the page cache's keys (a new release never serves the old one's
 # pages): set by the deployment, else the commit checked out (plumbing/pagecache.py).
 RELEASE = env.RELEASE
+
+# Reverse proxies whose X-Forwarded-For is believed (networks; production defaults to the
+# loopback addresses): see plumbing.ratelimit.client_address.
+TRUSTED_PROXIES = env.TRUSTED_PROXIES
 
 # --- Background tasks (e-mail, PDFs) ------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -15,8 +15,14 @@ HASH_SECRET = env.HASH_SECRET or env.SECRET_KEY
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind a TLS-terminating proxy (as SECURE_PROXY_SSL_HEADER assumes): the
-# client address for rate limits (ours and allauth's) comes from X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
+# client address for rate limits (ours and allauth's, core.adapters) comes from
+# X-Forwarded-For, believed only from these networks; by default a proxy on this host.
+if env.LEGACY_TRUSTED_PROXY_COUNT and not env.TRUSTED_PROXIES:
+    raise env.MissingSetting(
+        "TRUSTED_PROXY_COUNT is no longer read: set TRUSTED_PROXIES to the proxies' "
+        "networks (see .env.example)."
+    )
+TRUSTED_PROXIES = env.TRUSTED_PROXIES or ["127.0.0.1/32", "::1/128"]
 SECURE_SSL_REDIRECT = env.SECURE_SSL_REDIRECT
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

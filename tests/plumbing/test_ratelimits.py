@@ -69,19 +69,71 @@ def test_residency_code_entry_is_limited_per_account_across_addresses(client, re
     assert "Te veel pogingen" in response.content.decode()
 
 
-def test_behind_a_proxy_each_resident_has_their_own_address(rf, settings):
+PROXY = "172.30.0.10"
+
+
+def _client_ip(request) -> str:  # what our limits and allauth's key on
+    return get_adapter(request).get_client_ip(request)
+
+
+def test_behind_a_trusted_proxy_each_resident_has_their_own_address(rf, settings):
     """Behind the TLS proxy every request comes from the proxy: limits must use the client."""
+    settings.TRUSTED_PROXIES = ["172.30.0.0/24", "10.1.0.0/16"]
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert _client_ip(request) == "203.0.113.7"  # what the proxy saw; the forged hop is ignored
+    # Two proxies of ours in a row: both skipped, right to left.
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7, 10.1.2.3")
+    assert _client_ip(request) == "203.0.113.7"
+    assert _client_ip(rf.get("/", REMOTE_ADDR=PROXY)) == PROXY
+    # A hop that is no address at all: the proxy's own address, never the header's word.
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7, unknown")
+    assert _client_ip(request) == PROXY
 
-    def client_ip(request) -> str:  # what our limits and allauth's key on
-        return get_adapter(request).get_client_ip(request)
 
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
-    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
-    assert client_ip(request) == "203.0.113.7"  # what the proxy saw; the forged hop is ignored
-    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+def test_a_direct_request_cannot_choose_its_address(rf, settings):
+    """The app port reached directly (not through a trusted proxy): the header is forged."""
+    settings.TRUSTED_PROXIES = ["172.30.0.0/24"]
+    request = rf.get("/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert _client_ip(request) == "198.51.100.4"
+    settings.TRUSTED_PROXIES = []  # no proxy configured: nobody's header is believed
+    assert _client_ip(rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")) == PROXY
 
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's to forge
-    assert client_ip(request) == "10.0.0.2"
+
+def _failed_logins(client, resident, count: int, **extra) -> str:
+    url = reverse("account_login")
+    response = None
+    for n in range(count):
+        forwarded = {k: v.format(n=n) for k, v in extra.items()}
+        response = client.post(url, {"login": f"gok{n}@example.org", "password": "x"}, **forwarded)
+    return response.content.decode()
+
+
+def test_spoofed_forwarded_for_is_limited_by_its_own_address(client, resident, settings):
+    """A new forged X-Forwarded-For on every try, straight to the app port: still one address."""
+    settings.TRUSTED_PROXIES = ["172.30.0.0/24"]
+    page = _failed_logins(
+        client,
+        resident,
+        11,
+        REMOTE_ADDR="198.51.100.4",
+        HTTP_X_FORWARDED_FOR="203.0.113.{n}",
+    )
+    assert "Te veel inlogpogingen" in page
+
+
+def test_residents_behind_the_trusted_proxy_are_limited_each_on_their_own(
+    client, resident, settings
+):
+    settings.TRUSTED_PROXIES = ["172.30.0.0/24"]
+    page = _failed_logins(
+        client, resident, 11, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.{n}"
+    )
+    assert "Te veel inlogpogingen" not in page
+    # ... and one resident behind it who keeps trying is stopped.
+    page = _failed_logins(
+        client, resident, 11, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.{n}, 203.0.113.99"
+    )
+    assert "Te veel inlogpogingen" in page
 
 
 def test_residents_helped_at_one_desk_are_not_stopped_by_each_others_tries(client, wijk):
