@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from allauth.mfa.utils import is_mfa_enabled
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -39,6 +41,34 @@ class StaffTwoFactorMiddleware:
                 reverse("mfa_activate_totp") + "?next=" + quote(request.get_full_path())
             )
         return self.get_response(request)
+
+
+class AdminAccessMiddleware:
+    """A logged-in user without access to Wagtail's admin gets the 403 page there.
+
+    Wagtail sends such a user to its login page, which is allauth's; allauth sends a user who
+    is logged in on to `next`, the admin again: an endless redirect. Anonymous visitors still
+    go to the login page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(_admin_prefix())
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            raise PermissionDenied
+        return self.get_response(request)
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):

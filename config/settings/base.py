@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "core.middleware.SiteCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.StaffTwoFactorMiddleware",
+    "core.middleware.AdminAccessMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "plumbing.pagecache.PageCacheMiddleware",
