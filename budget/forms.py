@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from budget.models import BallotStyle, RealisationStage, Round
+from budget.models import BallotStyle, Project, RealisationStage, Round
+from budget.services.rounds import subsidy_overlap
 from budget.tally import RULES
 from core.models import Wijk
 from initiatives.models import Initiative, InitiativeStatus
@@ -85,7 +86,11 @@ class ProjectProposalForm(forms.Form):
         label=_("Existing initiative (optional)"),
         queryset=Initiative.objects.none(),
         required=False,
-        help_text=_("Put forward an initiative that is already running in your wijk."),
+        help_text=_(
+            "Put forward an initiative that is already running in your wijk. An initiative "
+            "that already received a subsidy goes on the ballot only if the municipality "
+            "states why: one initiative, one source of money."
+        ),
     )
 
     def __init__(self, *args, budget_round: Round, **kwargs):
@@ -123,6 +128,25 @@ class ProjectDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Residents see this reason with the project."),
     )
+
+    def __init__(self, *args, project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        overlap = subsidy_overlap(project) if project is not None else []
+        if overlap:
+            # One initiative, one source of money: shown only when the initiative already has
+            # a granted subsidy; the service refuses to put it on the ballot without it.
+            self.fields["funding_overlap_reason"] = forms.CharField(
+                label=_("Why put it on the ballot although its initiative has a subsidy"),
+                required=False,
+                max_length=1000,
+                initial=project.funding_overlap_reason if project else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Required to put it on the ballot. Already granted: %(sources)s. "
+                    "Kept with your name in the project's history."
+                )
+                % {"sources": "; ".join(overlap)},
+            )
 
 
 class ReasonForm(forms.Form):

@@ -219,6 +219,21 @@ class DecisionForm(forms.Form):
         help_text=_("Required when you grant against negative advice or reject against positive."),
     )
 
+    def __init__(self, *args, other_funding: list[str] | tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if other_funding:
+            # One initiative, one source of money: shown only when another source exists;
+            # the service refuses a grant without it.
+            self.fields["funding_overlap_reason"] = forms.CharField(
+                label=_("Why grant a subsidy although the wijkbudget funds this initiative"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                validators=[validate_no_markup],
+                help_text=_("Required for a grant. Also funded by: %(sources)s.")
+                % {"sources": "; ".join(other_funding)},
+            )
+
 
 class StepForm(forms.Form):
     """A staff step with a reason or question for the applicants."""

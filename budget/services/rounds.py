@@ -13,7 +13,9 @@ from budget.locks import round_config_lock_exclusive
 from budget.models import (
     Ballot,
     Project,
+    ProjectStatus,
     ProjectUpdate,
+    Result,
     Round,
 )
 from budget.services.notices import CLOSES_AHEAD
@@ -23,6 +25,11 @@ from core.services import save_audited
 from initiatives.models import Initiative, InitiativeStatus
 from plumbing.workflow import transition_run
 from review.services import review_open
+from subsidies.services.funding import (
+    granted_subsidies,
+    overlap_refusal,
+    register_other_funding,
+)
 
 # What may still change once ballots exist: nothing that decides the outcome.
 ALWAYS_EDITABLE = frozenset({"name", "description", "realisation_start", "review_due_days"})
@@ -142,6 +149,50 @@ def project_propose(
     return project
 
 
+def budget_funding_of(initiative: Initiative) -> list[str]:
+    """The initiative's projects a round funds, or has on a ballot still to be counted.
+
+    Registered with subsidies (one initiative, one source of money): a subsidy for such an
+    initiative is granted only with a reason. A project counted but not funded is no source.
+    """
+    lines = []
+    projects = Project.objects.filter(
+        initiative=initiative, status=ProjectStatus.ELIGIBLE
+    ).select_related("round")
+    for project in projects:
+        result = Result.objects.filter(round_id=project.round_id).first()
+        if result is None:
+            state = _("on the ballot")
+        elif project.pk in result.funded:
+            state = _("funded")
+        else:
+            continue
+        lines.append(
+            _("wijkbudget project “%(project)s” in %(round)s (%(state)s)")
+            % {"project": project.title, "round": project.round.name, "state": state}
+        )
+    return lines
+
+
+# Subsidies cannot import budget; budget tells subsidies about itself when it is imported
+# (budget's AppConfig.ready imports budget.services, so this runs at start-up).
+register_other_funding("budget", budget_funding_of)
+
+
+def subsidy_overlap(project: Project) -> list[str]:
+    """The granted subsidies of the project's initiative, as lines staff can read."""
+    if project.initiative_id is None:
+        return []
+    return [
+        _("subsidy %(reference)s (%(status)s)")
+        % {
+            "reference": application.reference or application.pk,
+            "status": application.get_status_display(),
+        }
+        for application in granted_subsidies(initiative=project.initiative)
+    ]
+
+
 @transaction.atomic
 def project_transition(
     *,
@@ -150,9 +201,16 @@ def project_transition(
     action: str,
     reason: str = "",
     cost: Decimal | None = None,
+    funding_overlap_reason: str = "",
 ) -> Project:
-    """Take one step in a project's life (see budget/workflow.py)."""
+    """Take one step in a project's life (see budget/workflow.py).
+
+    Putting on the ballot a project whose initiative already has a granted subsidy needs
+    `funding_overlap_reason` (one initiative, one source of money); it is kept on the
+    project, whose history names who stated it.
+    """
     changes: dict[str, object] = {}
+    change_reason = reason
     if action in BALLOT_CHANGING:
         # Take the round's lock first, so no ballot is cast while the ballot changes.
         round_config_lock_exclusive(round_pk=project.round_id)
@@ -168,6 +226,20 @@ def project_transition(
                     code="cost_required",
                 )
             changes["cost"] = cost
+            if not actor.has_perm("budget.decide_project", project):
+                raise PermissionDenied(_("You are not allowed to do this."))
+            if project.initiative_id is not None:
+                # A subsidy being granted at the same time waits here (or we wait for it).
+                Initiative.objects.select_for_update().get(pk=project.initiative_id)
+            subsidies = subsidy_overlap(project)
+            overlap_reason = funding_overlap_reason.strip()
+            if subsidies and not overlap_reason:
+                raise overlap_refusal(field="funding_overlap_reason", sources=subsidies)
+            if subsidies and reason.strip():
+                changes["funding_overlap_reason"] = overlap_reason
+                change_reason = f"{reason.strip()} " + _(
+                    "Also funded by %(sources)s, because: %(why)s"
+                ) % {"sources": "; ".join(subsidies), "why": overlap_reason}
     elif cost is not None:
         changes["cost"] = cost
     project = transition_run(
@@ -175,7 +247,7 @@ def project_transition(
         action=action,
         actor=actor,
         transitions=TRANSITIONS,
-        reason=reason,
+        reason=change_reason,
         changes=changes,
     )
     if action == "send_to_review":

@@ -112,6 +112,7 @@ def project_detail(request, obj):
     decision = ProjectDecisionForm(
         request.POST if request.POST.get("form") == "decision" else None,
         initial={"cost": obj.cost},
+        project=obj,
     )
     progress = ProgressForm(request.POST if request.POST.get("form") == "progress" else None)
     if request.method == "POST":
@@ -129,6 +130,7 @@ def project_detail(request, obj):
                     action=decision.cleaned_data["action"],
                     reason=decision.cleaned_data["reason"],
                     cost=decision.cleaned_data["cost"],
+                    funding_overlap_reason=decision.cleaned_data.get("funding_overlap_reason", ""),
                 )
                 messages.success(request, _("The decision has been saved."))
                 return redirect("budget:staff_project", pk=obj.pk)

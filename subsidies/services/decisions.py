@@ -36,6 +36,7 @@ from subsidies.services.applications import (
     application_request_info,
     application_start_review,
 )
+from subsidies.services.funding import other_funding, overlap_refusal
 from subsidies.workflow import DECISION_ACTIONS
 
 
@@ -56,11 +57,14 @@ def application_decide(
     grounds: str,
     conditions: str = "",
     deviation_reasons: str = "",
+    funding_overlap_reason: str = "",
 ) -> Application:
     """Staff decide: grant, grant partly or reject, within the pot, with grounds.
 
     The scheme row is locked first, so two staff members granting at the same time
-    are counted one after the other and the pot is never over-committed.
+    are counted one after the other and the pot is never over-committed. A grant for an
+    initiative that a wijkbudget round funds (or has on a ballot) needs
+    `funding_overlap_reason`, recorded in the change reason (see services/funding.py).
     """
     if action not in DECISION_ACTIONS:
         raise ValidationError(_("Choose a decision."))
@@ -101,6 +105,12 @@ def application_decide(
         errors["deviation_reasons"] = [
             _("This decision deviates from the wijkpanel's advice; state why.")
         ]
+    overlap_reason = funding_overlap_reason.strip()
+    other_sources = other_funding(initiative=application.initiative) if action != "reject" else []
+    if other_sources and not overlap_reason:
+        errors.update(
+            overlap_refusal(field="funding_overlap_reason", sources=other_sources).message_dict
+        )
     if not errors and amount is not None and action != "reject":
         committed = scheme_committed(scheme=scheme, exclude=application)
         if committed + amount > scheme.pot:
@@ -115,11 +125,18 @@ def application_decide(
         "partly_grant": _("Partly granted: %(amount)s"),
         "reject": _("Rejected"),
     }
+    reason = (labels[action] % {"amount": euro(amount)}) + ". " + grounds
+    if other_sources:
+        # The history row of this change keeps who stated it, and why.
+        reason += " " + _("Also funded by %(sources)s, because: %(why)s") % {
+            "sources": "; ".join(other_sources),
+            "why": overlap_reason,
+        }
     application = application_transition(
         actor=actor,
         application=application,
         action=action,
-        reason=(labels[action] % {"amount": euro(amount)}) + ". " + grounds,
+        reason=reason,
         changes={
             "granted_amount": amount,
             "decision_grounds": grounds,

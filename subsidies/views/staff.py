@@ -23,6 +23,7 @@ from subsidies.forms import (
     StepForm,
 )
 from subsidies.models import Application, Scheme, Status
+from subsidies.services.funding import other_funding
 from subsidies.services.schemes import SCHEME_FIELDS
 from subsidies.views.common import detail_context, get_application
 from subsidies.workflow import SIMPLE_STAFF_ACTIONS
@@ -163,6 +164,7 @@ def _decision_context(application: Application) -> dict:
         "remaining": selectors.scheme_remaining(scheme=application.scheme),
         "lines": selectors.cost_lines(application=application),
         "lines_total": selectors.cost_total(application=application),
+        "other_funding": other_funding(initiative=application.initiative),
     }
 
 
@@ -180,12 +182,15 @@ def staff_decide(request, obj: Application):
             grounds=data["grounds"],
             conditions=data["conditions"],
             deviation_reasons=data["deviation_reasons"],
+            funding_overlap_reason=data.get("funding_overlap_reason", ""),
         )
 
     return form_view(
         request,
         DecisionForm(
-            request.POST or None, initial={"amount": obj.requested_amount, "decision": "grant"}
+            request.POST or None,
+            initial={"amount": obj.requested_amount, "decision": "grant"},
+            other_funding=other_funding(initiative=obj.initiative),
         ),
         service=decide,
         template="subsidies/application_decide.html",
