@@ -136,6 +136,16 @@ class VoidBatchForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class LetterRequestCloseForm(forms.Form):
+    """How staff handled a resident's request for a letter without printing it here."""
+
+    reason = forms.CharField(
+        label=_("How was it handled?"),
+        max_length=200,
+        help_text=_("For example: verified at the desk, or the address does not exist."),
+    )
+
+
 class NotificationPreferencesForm(forms.Form):
     """Which kinds of e-mail a resident wants (all on by default)."""
 

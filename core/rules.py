@@ -110,6 +110,7 @@ rules.add_perm("core.view_profile", is_profile_owner | is_council_staff)
 rules.add_perm("core.view_profile_history", is_profile_owner | is_council_staff)
 rules.add_perm("core.generate_residency_codes", is_council_staff)
 rules.add_perm("core.redeem_residency_code", rules.is_authenticated)
+rules.add_perm("core.request_residency_letter", is_profile_owner)
 # Model permissions used by the Wagtail admin viewsets.
 for model in ("wijk", "wijkpostcode", "panelmembership", "wijkcoordinator"):
     for action in ("add", "change", "delete", "view"):

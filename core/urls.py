@@ -8,6 +8,11 @@ urlpatterns = [
     path("mijn-gegevens/", views.my_profile, name="my_profile"),
     path("mijn-gegevens/wijzigen/", views.profile_edit, name="profile_edit"),
     path("mijn-gegevens/briefcode/", views.residency_code_enter, name="residency_code"),
+    path(
+        "mijn-gegevens/brief-aanvragen/",
+        views.residency_letter_request,
+        name="residency_letter_request",
+    ),
     path("mijn-gegevens/meldingen/", views.notification_list, name="notifications"),
     path(
         "mijn-gegevens/e-mailvoorkeuren/",
@@ -27,6 +32,11 @@ urlpatterns = [
     path("beheer/bewoners/", views.staff_resident_list, name="staff_residents"),
     path("beheer/bewoners/<int:pk>/", views.staff_resident_detail, name="staff_resident_detail"),
     path("beheer/briefcodes/", views.staff_code_batches, name="staff_code_batches"),
+    path(
+        "beheer/briefcodes/aanvraag/<int:pk>/afhandelen/",
+        views.staff_letter_request_close,
+        name="staff_letter_request_close",
+    ),
     path(
         "beheer/briefcodes/<int:pk>/intrekken/",
         views.staff_code_batch_void,

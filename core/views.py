@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from core import notifications, selectors, services
+from core import letters, notifications, selectors, services
 from core.forms import (
     CodeBatchForm,
+    LetterRequestCloseForm,
     NotificationPreferencesForm,
     ProfileForm,
     ResidencyCodeForm,
@@ -30,6 +31,7 @@ from core.models import (
     NotificationKind,
     Profile,
     ResidencyCodeBatch,
+    ResidencyLetterRequest,
     ResidencyStatus,
     Wijk,
 )
@@ -83,6 +85,7 @@ def my_profile(request, obj: Profile):
         {
             "profile": obj,
             "code_form": ResidencyCodeForm(),
+            "letter_request": letters.letter_request_open(profile=obj),
             "memberships": selectors.panel_memberships_of(user=request.user),
             "timeline": selectors.history_timeline(obj=obj),
         },
@@ -116,7 +119,8 @@ def profile_edit(request, obj: Profile):
 def residency_code_enter(request):
     """Enter the code from the letter; limited to a few tries per quarter of an hour."""
     profile = get_object_or_404(Profile, user=request.user)
-    form = ResidencyCodeForm(request.POST or None)
+    # The QR code on the letter opens this page with the code filled in (?code=...).
+    form = ResidencyCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     status = 200
     if request.method == "POST":
         if over_limit(
@@ -153,6 +157,22 @@ def residency_code_enter(request):
     return render(
         request, "core/residency_code_form.html", {"form": form, "profile": profile}, status=status
     )
+
+
+@require_POST
+@object_permission_required("core.request_residency_letter", _own_profile)
+def residency_letter_request(request, obj: Profile):
+    """A resident who signed up asks for a letter with a code to verify their address."""
+    try:
+        letters.residency_letter_request(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The municipality will send a letter with a code to your address."),
+        )
+    return redirect("core:my_profile")
 
 
 # --- Staff ----------------------------------------------------------------------
@@ -223,7 +243,7 @@ def staff_code_batches(request, obj=None):
         wijk = form.cleaned_data["wijk"]
         try:
             addresses = services.parse_address_lines(text=form.cleaned_data["addresses"], wijk=wijk)
-            batch, letters = services.residency_code_batch_create(
+            batch, printed = letters.residency_letters_print(
                 actor=request.user, wijk=wijk, addresses=addresses, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
@@ -231,7 +251,7 @@ def staff_code_batches(request, obj=None):
         else:
             pdf = render_pdf(
                 template="pdf/residency_letters.html",
-                context={"batch": batch, "letters": letters, "today": timezone.localdate()},
+                context={"batch": batch, "letters": printed, "today": timezone.localdate()},
             )
             response = HttpResponse(pdf, content_type="application/pdf")
             filename = f"wijkplein-codes-{wijk.slug}-{batch.pk}.pdf"
@@ -241,8 +261,35 @@ def staff_code_batches(request, obj=None):
     return render(
         request,
         "core/residencycodebatch_list.html",
-        {"form": form, "batches": selectors.code_batches_for_staff()[:100]},
+        {
+            "form": form,
+            "batches": selectors.code_batches_for_staff()[:100],
+            "letter_requests": letters.letter_requests_for_staff()[:200],
+        },
     )
+
+
+def _letter_request_by_pk(request, pk: int) -> ResidencyLetterRequest:
+    return get_object_or_404(ResidencyLetterRequest.objects.select_related("profile__wijk"), pk=pk)
+
+
+@require_POST
+@object_permission_required("core.access_staff_area", _letter_request_by_pk)
+def staff_letter_request_close(request, obj: ResidencyLetterRequest):
+    """Close a resident's request for a letter that was handled another way."""
+    form = LetterRequestCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("State how the request was handled."))
+    else:
+        try:
+            letters.residency_letter_request_close(
+                actor=request.user, letter_request=obj, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The request is closed."))
+    return redirect("core:staff_code_batches")
 
 
 def _batch_by_pk(request, pk: int) -> ResidencyCodeBatch:
