@@ -97,6 +97,12 @@ class ApplicationForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "expected_participants",
+            # The addressee of the decision letter (a person or an organisation).
+            "applicant_name",
+            "applicant_street",
+            "applicant_house_number",
+            "applicant_postcode",
+            "applicant_town",
             "account_holder",
             "iban",
             "declaration",
@@ -107,9 +113,29 @@ class ApplicationForm(forms.ModelForm):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "iban": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "applicant_street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "applicant_house_number": forms.TextInput(attrs={"autocomplete": "off"}),
+            "applicant_postcode": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "spellcheck": "false"}
+            ),
+            "applicant_town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+        labels = {
+            "applicant_name": _("Name of the applicant (person or organisation)"),
+            "applicant_street": _("Street of the applicant"),
+            "applicant_house_number": _("House number of the applicant"),
+            "applicant_postcode": _("Postcode of the applicant"),
+            "applicant_town": _("Town of the applicant"),
         }
         help_texts = {
             "iban": _("The account the subsidy is paid to, for example NL91 ABNA 0417 1643 00."),
+            "applicant_name": _(
+                "The decision letter is addressed to this name: your full name, or the "
+                "registered name of your association or foundation."
+            ),
+            "applicant_street": _("The postal address the decision letter is sent to."),
+            "applicant_postcode": _("For example 6441 AB."),
         }
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from plumbing.formatting import euro
 from review.models import Review, ReviewStatus, advice_deviates
 from review.services import review_record_decision
 from subsidies import tasks
+from subsidies.letters import settlement_letter_on_commit
 from subsidies.models import (
     ZERO,
     Application,
@@ -282,6 +283,7 @@ def application_settle(
             "settled_at": timezone.now(),
         },
     )
+    settlement_letter_on_commit(application=application, actor=actor)
     notify_applicants(application=application, event="settled")
     return application
 
@@ -303,6 +305,7 @@ def application_reclaim(*, actor: User, application: Application, reason: str) -
             "settled_at": timezone.now(),
         },
     )
+    settlement_letter_on_commit(application=application, actor=actor)
     notify_applicants(application=application, event="settled")
     return application
 
