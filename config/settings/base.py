@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "core.wagtail_users_app.WagtailUsersConfig",  # wagtail.users, with our Users screen
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -84,8 +84,9 @@ def test_the_demo_loads_idempotently_and_its_pages_render(client):
 
     assert Wijk.objects.count() == 3
     assert WijkPage.objects.count() == 3
-    # Per wijk a resident, the panel's chair and one more member, and a staff member.
-    assert User.objects.count() == 12
+    # Per wijk a resident, the panel's chair and one more member, and a staff member; an
+    # editor and a functional administrator for the CMS.
+    assert User.objects.count() == 14
     assert PanelMembership.objects.filter(is_chair=True).count() == 3
     assert PanelMembership.objects.filter(is_chair=False).count() == 3
     for slug in ("brunssum-noord", "beijum", "bilgaard"):
