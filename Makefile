@@ -6,11 +6,13 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# `make run PORT=8001` when 8000 is taken; links in e-mails follow (SITE_URL, unless set).
+PORT ?= 8000
 
 .PHONY: help install npm-tools run migrate demo test test-postgres lint format typecheck check-deploy messages vendor-css bench clean
 
 help:
-	@echo "make run            install, create the SQLite database, load the demo, serve on :8000"
+	@echo "make run            install, create the SQLite database, load the demo, serve on :8000 (PORT=...)"
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL when set)"
 	@echo "make test-postgres  the suite on PostgreSQL ($(PG_URL))"
 	@echo "make lint           ruff, and djhtml on the HTML templates"
@@ -40,7 +42,7 @@ demo: migrate
 	$(MANAGE) demo_data
 
 run: demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install npm-tools
 	$(UV) run --frozen pytest
