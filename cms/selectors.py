@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import operator
+from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cms.models import DecisionPage, NewsPage
+from budget.models import Project, ProjectStatus
+from budget.selectors import rounds_public
+from cms.models import DecisionPage, EventPage, NewsPage, StandardPage, WijkPage
 from core.models import Wijk
+from initiatives.selectors import initiatives_overview
+from subsidies.selectors import schemes_all
 
 FEED_SIZE = 20
 
@@ -52,8 +62,101 @@ def wijk_feed_items(*, wijk: Wijk, limit: int = FEED_SIZE) -> list[tuple[datetim
     return items[:limit]
 
 
-def site_search(*, query: str):
-    """Live, public pages matching `query` (PostgreSQL full-text search in production)."""
-    if not query.strip():
-        return Page.objects.none()
-    return Page.objects.live().public().specific().search(query)
+# The most results of one kind the search page lists; the heading gives the full count.
+SEARCH_GROUP_SIZE = 20
+# Words after this many only cost the database time.
+SEARCH_MAX_WORDS = 10
+# PostgreSQL's Dutch text search configuration: "moestuinen" finds "moestuin".
+SEARCH_CONFIG = "dutch"
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """The results of one kind: how many match, and the first SEARCH_GROUP_SIZE of them."""
+
+    kind: str
+    heading: str
+    count: int
+    items: list
+
+
+def _text_matches(qs: QuerySet, text: str, fields: dict[str, str]) -> QuerySet:
+    """Rows whose `fields` (name -> weight A to D) match `text`, best first.
+
+    PostgreSQL: full-text search with Dutch stemming, ranked (websearch syntax: every word,
+    "a phrase", -not). Elsewhere (SQLite in development) every word must occur in a field.
+    """
+    if connection.vendor == "postgresql":
+        vector = reduce(
+            operator.add,
+            (
+                SearchVector(name, weight=weight, config=SEARCH_CONFIG)
+                for name, weight in fields.items()
+            ),
+        )
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            qs.annotate(search=vector, search_rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-search_rank", "pk")
+        )
+    for word in text.split()[:SEARCH_MAX_WORDS]:
+        qs = qs.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
+    return qs
+
+
+def _group(kind: str, heading: str, results) -> SearchGroup | None:
+    count = results.count()
+    if not count:
+        return None
+    return SearchGroup(
+        kind=kind, heading=heading, count=count, items=list(results[:SEARCH_GROUP_SIZE])
+    )
+
+
+def _pages(model: type[Page], text: str):
+    """Live pages of `model` outside private sections, through Wagtail's search index."""
+    return model.objects.live().public().search(text, operator="and")
+
+
+def site_search(*, query: str) -> list[SearchGroup]:
+    """What anyone may see that matches `query`, grouped by kind, kinds without a match left out.
+
+    Published initiatives, projects on the ballot of public rounds, subsidy schemes (through
+    the apps' own selectors, so their visibility rules hold here too), then live public news,
+    decisions, events and other pages from Wagtail's search index.
+    """
+    text = " ".join(query.split())
+    if not text:
+        return []
+    initiatives = _text_matches(
+        initiatives_overview(), text, {"title": "A", "summary": "B", "description": "C"}
+    )
+    projects = _text_matches(
+        Project.objects.filter(round__in=rounds_public(), status=ProjectStatus.ELIGIBLE)
+        .select_related("round__wijk")
+        .order_by("-round__voting_start", "title", "pk"),
+        text,
+        {"title": "A", "summary": "B", "description": "C"},
+    )
+    schemes = _text_matches(
+        schemes_all().order_by("-year", "name", "pk"), text, {"name": "A", "eligibility": "B"}
+    )
+    groups = [
+        _group("initiatives", _("Initiatives"), initiatives),
+        _group("projects", _("Wijkbudget projects"), projects),
+        _group("schemes", _("Subsidy schemes"), schemes),
+        _group("news", _("News"), _pages(NewsPage, text)),
+        _group("decisions", _("Decisions"), _pages(DecisionPage, text)),
+        _group("events", _("Events"), _pages(EventPage, text)),
+        _group(
+            "pages",
+            _("Other pages"),
+            Page.objects.live()
+            .public()
+            .type(StandardPage, WijkPage)
+            .specific()
+            .search(text, operator="and"),
+        ),
+    ]
+    return [group for group in groups if group is not None]

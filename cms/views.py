@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from cms.selectors import site_search
+from cms.selectors import SEARCH_GROUP_SIZE, site_search
 from cms.sitemaps import PageSitemap
 
-SEARCH_PAGE_SIZE = 10
 # Longer queries only cost the database time; nobody types more than this.
 MAX_QUERY_LENGTH = 200
 
 
 @require_GET
 def search(request):
-    """Search the live pages of the site."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = Paginator(site_search(query=query), SEARCH_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"query": query, "results": results, "query_prefix": urlencode({"q": query})}
+    """Search initiatives, projects, schemes and pages; the results grouped by kind."""
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    groups = site_search(query=query)
+    context = {
+        "query": query,
+        "groups": groups,
+        "total": sum(group.count for group in groups),
+        "group_size": SEARCH_GROUP_SIZE,
+    }
     return render(request, "cms/search_results.html", context)
 
 
