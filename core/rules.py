@@ -111,6 +111,8 @@ rules.add_perm("core.view_profile_history", is_profile_owner | is_council_staff)
 rules.add_perm("core.generate_residency_codes", is_council_staff)
 rules.add_perm("core.redeem_residency_code", rules.is_authenticated)
 rules.add_perm("core.request_residency_letter", is_profile_owner)
+# The letter settings (who signs, where to object) are edited by staff in the CMS.
+rules.add_perm("core.change_lettersettings", is_council_staff)
 # Model permissions used by the Wagtail admin viewsets.
 for model in ("wijk", "wijkpostcode", "panelmembership", "wijkcoordinator"):
     for action in ("add", "change", "delete", "view"):

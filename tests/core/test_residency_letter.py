@@ -146,3 +146,30 @@ def test_residents_cannot_see_or_close_requests(client, unverified, resident):
     assert client.post(url, {"reason": "x"}).status_code == 403
     with pytest.raises(PermissionDenied):
         letters.residency_letter_request_close(actor=resident, letter_request=request, reason="x")
+
+
+def test_staff_keep_the_letter_settings_in_the_cms_and_residents_cannot(
+    staff_client, client, resident
+):
+    url = reverse("wagtailsettings:edit", args=["core", "lettersettings"])
+
+    page = staff_client.get(url, follow=True)
+    assert page.status_code == 200
+    response = staff_client.post(
+        page.redirect_chain[-1][0],
+        {
+            "municipality_name": "Gemeente Brunssum",
+            "signatory_name": "J. Jansen",
+            "signatory_role": "teamleider Wijken",
+            "objection_address": "Postbus 250\n6440 AG Brunssum",
+            "objection_email": "bezwaar@brunssum.nl",
+        },
+    )
+    assert response.status_code == 302
+    details = letters.letter_details()
+    assert details.municipality == "Gemeente Brunssum"
+    assert details.municipality_in_text == "de gemeente Brunssum"
+    assert details.objection_email == "bezwaar@brunssum.nl"
+
+    client.force_login(resident)
+    assert client.get(url).status_code in (302, 403)
