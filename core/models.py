@@ -253,7 +253,10 @@ class PanelMembershipQuerySet(models.QuerySet):
 
 
 class PanelMembership(models.Model):
-    """A resident's seat on a wijkpanel for a term; the chair writes the panel's advice."""
+    """A resident's seat on a wijkpanel for a term; the chair writes the panel's advice.
+
+    The vice-chair takes over the chair's role for a review the chair is recused from.
+    """
 
     wijk = models.ForeignKey(Wijk, on_delete=models.CASCADE, related_name="panel_memberships")
     member = models.ForeignKey(
@@ -262,6 +265,11 @@ class PanelMembership(models.Model):
     term_start = models.DateField(_("start of term"))
     term_end = models.DateField(_("end of term"), null=True, blank=True)
     is_chair = models.BooleanField(_("chair"), default=False)
+    is_vice_chair = models.BooleanField(
+        _("vice-chair"),
+        default=False,
+        help_text=_("Takes over the chair's role for a review the chair is recused from."),
+    )
     history = HistoricalRecords()
 
     objects = PanelMembershipQuerySet.as_manager()
@@ -274,7 +282,11 @@ class PanelMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
                 name="panelmembership_term_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_chair=False) | Q(is_vice_chair=False),
+                name="panelmembership_chair_or_vice_chair",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -283,6 +295,8 @@ class PanelMembership(models.Model):
     def clean(self) -> None:
         if self.term_end and self.term_start and self.term_end < self.term_start:
             raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+        if self.is_chair and self.is_vice_chair:
+            raise ValidationError({"is_vice_chair": _("The chair cannot also be the vice-chair.")})
 
     def is_active_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()

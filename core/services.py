@@ -338,7 +338,7 @@ def residency_code_redeem(*, user: User, code: str) -> Profile:
 
 # --- Wijkpanel membership ---------------------------------------------------------
 
-PANEL_MEMBERSHIP_FIELDS = ("term_start", "term_end", "is_chair")
+PANEL_MEMBERSHIP_FIELDS = ("term_start", "term_end", "is_chair", "is_vice_chair")
 
 
 def _overlapping(membership: PanelMembership) -> models.QuerySet[PanelMembership]:
@@ -368,17 +368,34 @@ def _check_panel_rules(membership: PanelMembership) -> None:
             {"is_chair": _("This wijkpanel already has a chair in that period.")},
             code="chair_overlaps",
         )
+    if membership.is_vice_chair and overlapping.filter(is_vice_chair=True).exists():
+        raise ValidationError(
+            {"is_vice_chair": _("This wijkpanel already has a vice-chair in that period.")},
+            code="vice_chair_overlaps",
+        )
 
 
 @transaction.atomic
 def panel_membership_create(
-    *, actor: User, wijk: Wijk, member: User, term_start, term_end=None, is_chair: bool = False
+    *,
+    actor: User,
+    wijk: Wijk,
+    member: User,
+    term_start,
+    term_end=None,
+    is_chair: bool = False,
+    is_vice_chair: bool = False,
 ) -> PanelMembership:
-    """Staff give someone a seat (or the chair) in a wijkpanel for a term."""
+    """Staff give someone a seat (or the chair, or the vice-chair) in a wijkpanel for a term."""
     if not actor.has_perm("core.add_panelmembership", wijk):
         raise PermissionDenied(_("Only council staff can appoint wijkpanel members."))
     membership = PanelMembership(
-        wijk=wijk, member=member, term_start=term_start, term_end=term_end, is_chair=is_chair
+        wijk=wijk,
+        member=member,
+        term_start=term_start,
+        term_end=term_end,
+        is_chair=is_chair,
+        is_vice_chair=is_vice_chair,
     )
     membership.full_clean()
     _check_panel_rules(membership)
@@ -390,7 +407,7 @@ def panel_membership_create(
 def panel_membership_update(
     *, actor: User, membership: PanelMembership, **fields
 ) -> PanelMembership:
-    """Staff change a seat's term or chair; ending a term keeps the seat in the history."""
+    """Staff change a seat's term, chair or vice-chair; ending a term keeps the seat's history."""
     if not actor.has_perm("core.change_panelmembership", membership):
         raise PermissionDenied(_("Only council staff can change wijkpanel memberships."))
     unknown = set(fields) - set(PANEL_MEMBERSHIP_FIELDS)

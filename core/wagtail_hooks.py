@@ -55,7 +55,7 @@ class PanelMembershipForm(ServiceForm):
 
     class Meta:
         model = PanelMembership
-        fields = ["wijk", "member", "term_start", "term_end", "is_chair"]
+        fields = ["wijk", "member", "term_start", "term_end", "is_chair", "is_vice_chair"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,8 +89,8 @@ class PanelMembershipViewSet(ModelViewSet):
     add_view_class = PanelMembershipCreateView
     edit_view_class = PanelMembershipEditView
     copy_view_enabled = False
-    list_display = ["member", "wijk", "term_start", "term_end", "is_chair"]
-    list_filter = ["wijk", "is_chair"]
+    list_display = ["member", "wijk", "term_start", "term_end", "is_chair", "is_vice_chair"]
+    list_filter = ["wijk", "is_chair", "is_vice_chair"]
     icon = "group"
 
     def get_form_class(self, for_update=False):
