@@ -39,7 +39,7 @@ from core.models import (
     WijkCoordinator,
     WijkPostcode,
 )
-from core.roles import COUNCIL_STAFF
+from core.roles import APPROVERS, COUNCIL_STAFF, EDITORS, FUNCTIONAL_ADMINS
 from initiatives.models import Initiative
 from initiatives.services import initiative_create, initiative_transition
 from subsidies.models import Scheme
@@ -122,6 +122,26 @@ def _user(email: str, name: str, postcode: str, number: str, wijk: Wijk) -> User
 def _ensure_totp(user: User) -> None:
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, generate_totp_secret())
+
+
+def _editorial_accounts(wijk: Wijk, *, area: str) -> list[DemoAccount]:
+    """An editor who drafts news for approval, and the functional administrator who decides,
+    from the CMS admin's Users screen, who edits and who approves."""
+    accounts = []
+    for email, name, group, role in (
+        ("redacteur@example.org", "Noah", EDITORS, "redacteur CMS (concepten, ter goedkeuring)"),
+        (
+            "beheerder@example.org",
+            "Lotte",
+            FUNCTIONAL_ADMINS,
+            "functioneel beheerder (wie redigeert en wie goedkeurt)",
+        ),
+    ):
+        user = _user(email, name, f"{area}AE", "2", wijk)
+        user.groups.add(Group.objects.get(name=group))
+        _ensure_totp(user)  # every login to the CMS admin asks for the second factor
+        accounts.append(DemoAccount(email, role, "alle wijken"))
+    return accounts
 
 
 def _wijk_page(home: HomePage, demo: DemoWijk, wijk: Wijk) -> None:
@@ -321,6 +341,7 @@ def _initiative_and_scheme(*, wijk: Wijk, resident: User, staff: User) -> None:
 def load_demo() -> list[DemoAccount]:
     """Create or update the demo; return the accounts it made."""
     staff_group = Group.objects.get(name=COUNCIL_STAFF)
+    approvers = Group.objects.get(name=APPROVERS)
     home = HomePage.objects.first()
     if home is None:
         raise RuntimeError("The home page is missing: run the migrations first.")
@@ -343,7 +364,8 @@ def load_demo() -> list[DemoAccount]:
         chair = _user(f"panel.{demo.slug}@example.org", "Henk", f"{area}AC", f"{3 + index}", wijk)
         member = _user(f"panellid.{demo.slug}@example.org", "Ayşe", f"{area}AC", "20", wijk)
         staff = _user(f"medewerker.{demo.slug}@example.org", "Fatima", f"{area}AD", "1", wijk)
-        staff.groups.add(staff_group)
+        # Council staff approve news, decisions and events in the CMS's "Redactie" workflow.
+        staff.groups.add(staff_group, approvers)
         _ensure_totp(staff)
         PanelMembership.objects.get_or_create(
             wijk=wijk,
@@ -374,8 +396,13 @@ def load_demo() -> list[DemoAccount]:
             DemoAccount(resident.email, "bewoner (geverifieerd)", demo.name),
             DemoAccount(chair.email, "voorzitter wijkpanel", demo.name),
             DemoAccount(member.email, "vicevoorzitter wijkpanel", demo.name),
-            DemoAccount(staff.email, "gemeentemedewerker, wijkcoördinator", demo.name),
+            DemoAccount(
+                staff.email,
+                "gemeentemedewerker, wijkcoördinator, keurt CMS-pagina's goed",
+                demo.name,
+            ),
         ]
+    accounts += _editorial_accounts(wijken[0], area=WIJKEN[0].postcodes[0])
     if not StandardPage.objects.filter(slug="over-wijkplein").exists():
         about = StandardPage(
             title="Over Wijkplein",
