@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from budget import selectors
 from budget.models import BallotStyle, Project, RealisationStage, Round
 from budget.services.rounds import subsidy_overlap
 from budget.tally import RULES
@@ -46,6 +47,7 @@ class RoundForm(forms.ModelForm):
             "rule",
             "min_age",
             "allow_letter_codes",
+            "electorate",
             "review_due_days",
         ]
         widgets = {
@@ -57,7 +59,15 @@ class RoundForm(forms.ModelForm):
                 "voting_end",
                 "realisation_start",
             )
-        } | {"description": forms.Textarea(attrs={"rows": 4})}
+        } | {"description": forms.Textarea(attrs={"rows": 4}), "electorate": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post (an older form, a script): the round keeps what it has.
+        self.fields["electorate"].required = False
+
+    def clean_electorate(self) -> str:
+        return self.cleaned_data.get("electorate") or self.instance.electorate
 
 
 class RoundCreateForm(RoundForm):
@@ -217,6 +227,79 @@ class BallotForm(forms.Form):
                 if self.cleaned_data.get(f"points_{project.pk}")
             }
         return dict.fromkeys(self.cleaned_data.get("projects") or [], 1)
+
+
+class PaperBallotForm(BallotForm):
+    """A paper form typed in by staff, against the voter register: the resident's account
+    (their e-mail address) or the letter code handed in with the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident_email"] = forms.EmailField(
+            label=_("Resident with an account: e-mail address"),
+            required=False,
+            help_text=_("Ask the resident for the e-mail address of their Wijkplein account."),
+        )
+        self.fields["code"] = forms.CharField(
+            label=_("Or: the voting code from the letter handed in"),
+            max_length=20,
+            required=False,
+            help_text=_("Twelve letters and digits, for example ABCD-EFGH-JKMN."),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        )
+
+    def clean(self):
+        data = super().clean()
+        email = (data.get("resident_email") or "").strip()
+        code = (data.get("code") or "").strip()
+        if bool(email) == bool(code):
+            raise ValidationError(
+                _(
+                    "Enter either the resident's e-mail address or the voting code from the "
+                    "letter handed in with the form (one of the two)."
+                )
+            )
+        data["resident"] = None
+        if email:
+            data["resident"] = selectors.resident_by_email(email=email)
+            if data["resident"] is None:
+                self.add_error(
+                    "resident_email", _("There is no Wijkplein account with this e-mail address.")
+                )
+        return data
+
+
+class PaperReceivedForm(forms.Form):
+    """How many paper forms the round received (counted by hand at the wijkbedrijf)."""
+
+    received = forms.IntegerField(
+        label=_("Paper forms received"),
+        min_value=0,
+        max_value=1_000_000,
+        help_text=_(
+            "All forms handed in or posted, valid or not. Counting waits until the forms "
+            "entered and discarded add up to this number."
+        ),
+    )
+
+
+class PaperDiscardForm(forms.Form):
+    """Why a colleague's paper entry is discarded, and what happens with the paper form."""
+
+    outcome = forms.ChoiceField(
+        label=_("The paper form"),
+        choices=[
+            ("retype", _("was typed in wrongly: it will be entered again")),
+            ("set_aside", _("is not valid: it is set aside and does not count")),
+        ],
+        initial="retype",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason for discarding"),
+        max_length=500,
+        help_text=_("For example: typed in wrongly, or the form is not valid."),
+    )
 
 
 class VotingCodeForm(forms.Form):

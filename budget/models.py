@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from budget.tally import counting
-from core.models import LetterCode, Wijk
+from core.models import LetterCode, Wijk, normalize_postcode
+from core.services import normalize_house_number
 from initiatives.models import Initiative
 
 
@@ -52,6 +53,17 @@ class CountingRule(models.TextChoices):
         counting.EQUAL_SHARES_ADD1_COMPARISON,
         _("Equal Shares (add1), compared with greedy"),
     )
+
+
+class Electorate(models.TextChoices):
+    """Who has a vote in a round: each eligible resident, or each address once.
+
+    See budget/services/voting.py (`voter_claim`) for how each is enforced across online,
+    letter-code and paper ballots.
+    """
+
+    PER_RESIDENT = "per_resident", _("One vote per eligible resident")
+    PER_ADDRESS = "per_address", _("One vote per address")
 
 
 class Round(models.Model):
@@ -106,6 +118,21 @@ class Round(models.Model):
         _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
     )
     allow_letter_codes = models.BooleanField(_("letter voting codes allowed"), default=False)
+    electorate = models.CharField(
+        _("who votes"),
+        max_length=20,
+        choices=Electorate.choices,
+        default=Electorate.PER_RESIDENT,
+        help_text=_(
+            "One vote per resident: each eligible resident with an account votes, and each "
+            "letter code is one more vote for its address. One vote per address: the first "
+            "vote from an address (account, letter code or paper) is the only one."
+        ),
+    )
+    # Reconciliation: paper forms handed in; counting waits until entered + discarded match.
+    paper_forms_received = models.PositiveIntegerField(
+        _("paper forms received"), default=0, editable=False
+    )
     review_due_days = models.PositiveSmallIntegerField(
         _("days the wijkpanel has for a review"), default=14
     )
@@ -133,6 +160,9 @@ class Round(models.Model):
                 condition=Q(ballot_style__in=BallotStyle.values), name="round_style_valid"
             ),
             models.CheckConstraint(condition=Q(rule__in=counting.RULES), name="round_rule_valid"),
+            models.CheckConstraint(
+                condition=Q(electorate__in=Electorate.values), name="round_electorate_valid"
+            ),
             models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive"),
             models.CheckConstraint(
                 condition=Q(review_start__gte=models.F("proposals_start"))
@@ -198,6 +228,10 @@ class Round(models.Model):
     @property
     def voting_closed(self) -> bool:
         return timezone.now() >= self.voting_end
+
+    @property
+    def is_per_address(self) -> bool:
+        return self.electorate == Electorate.PER_ADDRESS
 
 
 class ProjectStatus(models.TextChoices):
@@ -305,6 +339,12 @@ class ProjectUpdate(models.Model):
         return f"{self.project}: {self.get_stage_display()}"
 
 
+def address_key(*, postcode: str, house_number: str) -> str:
+    """An address as "one vote per address" compares it: postcode and house number with its
+    addition, normalised the way profiles and letter codes store them (6441AB12A)."""
+    return f"{normalize_postcode(postcode)}{normalize_house_number(house_number)}"
+
+
 class Via(models.TextChoices):
     WEB = "web", _("Online")
     CODE = "code", _("Letter code")
@@ -358,14 +398,9 @@ class Ballot(models.Model):
     choices = models.JSONField(default=dict)
     via = models.CharField(max_length=10, choices=Via.choices)
     receipt_digest = models.CharField(max_length=64, blank=True, db_index=True)
-    # A paper ballot counts only once a second staff member has confirmed it.
+    # Paper ballots are written only once a second staff member has confirmed their
+    # PaperEntry, so new ballots always count; kept for the receipt check and mixing.
     counted = models.BooleanField(default=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("ballot")
@@ -397,6 +432,9 @@ class Participation(models.Model):
         VotingCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     via = models.CharField(_("voted"), max_length=10, choices=Via.choices)
+    # "One vote per address" rounds: the voter's address (postcode and house number); the
+    # database keeps it unique per round, whatever the channel. Empty in other rounds.
+    address_key = models.CharField(_("address"), max_length=20, blank=True, default="")
     voted_at = models.DateTimeField(_("voted at"), default=timezone.now)
     changed_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
     # Paper ballots: who typed the form in and who confirmed it (four eyes).
@@ -423,11 +461,102 @@ class Participation(models.Model):
                 condition=Q(code__isnull=False),
                 name="one_participation_per_code",
             ),
+            models.UniqueConstraint(
+                fields=["round", "address_key"],
+                condition=~Q(address_key=""),
+                name="one_participation_per_address",
+            ),
             models.CheckConstraint(condition=Q(via__in=Via.values), name="participation_via_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_via_display()} {self.voted_at:%Y-%m-%d %H:%M}"
+
+
+class PaperEntryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a colleague")
+    CONFIRMED = "confirmed", _("Confirmed: counts")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class PaperEntry(models.Model):
+    """One paper form typed in by staff, and its four-eyes decision (audited).
+
+    Records who entered it and when, who confirmed or discarded it, when and why. The voter
+    (the register entry: a resident's account or the letter code handed in) is on its
+    Participation. The typed choices wait here only until a colleague decides: confirming
+    writes them into an unlinked Ballot with a random key and empties them here; discarding
+    empties them. The history never holds them.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="paper_entries")
+    participation = models.OneToOneField(
+        Participation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="paper_entry",
+    )
+    # {"<project pk>": points} while pending; {} once decided.
+    choices = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PaperEntryStatus.choices,
+        default=PaperEntryStatus.PENDING,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed or discarded by"),
+    )
+    decided_at = models.DateTimeField(_("confirmed or discarded at"), null=True, blank=True)
+    discard_reason = models.CharField(_("reason for discarding"), max_length=500, blank=True)
+    # Discarded because the paper form is not valid (set aside: it counts as discarded in the
+    # reconciliation), rather than typed in wrongly (the same form is entered again).
+    form_set_aside = models.BooleanField(_("paper form set aside"), default=False)
+    history = HistoricalRecords(excluded_fields=["choices"])
+
+    class Meta:
+        ordering = ["entered_at", "pk"]
+        verbose_name = _("paper ballot entry")
+        verbose_name_plural = _("paper ballot entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PaperEntryStatus.values), name="paperentry_status_valid"
+            ),
+            # Four eyes: whoever decides is not whoever entered, and a decision names both.
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (
+                    ~Q(status="pending")
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    & ~Q(decided_by=models.F("entered_by"))
+                ),
+                name="paperentry_second_person_decides",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="discarded") | ~Q(discard_reason=""),
+                name="paperentry_discard_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(form_set_aside=False) | Q(status="discarded"),
+                name="paperentry_only_discarded_set_aside",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Paper ballot')} {self.pk} ({self.get_status_display()})"
 
 
 class Result(models.Model):
@@ -439,6 +568,9 @@ class Result(models.Model):
     votes = models.JSONField(default=dict)  # {"<project pk>": votes (or points)}
     figures = models.JSONField(default=dict)  # per rule: funded, total_cost, voters, reached
     ballot_count = models.PositiveIntegerField(default=0)
+    # Ballots by way of voting and the paper reconciliation at the count:
+    # {"web": n, "code": n, "paper": n, "import": n, "paper_received": n, "paper_discarded": n}
+    channels = models.JSONField(default=dict)
     eligible_count = models.PositiveIntegerField(default=0)
     budget_used = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     pb_text = models.TextField(blank=True)

@@ -93,6 +93,9 @@ rules.add_perm("budget.review_project", is_council_staff)
 rules.add_perm("budget.conclude_project_review", is_panel_chair_of_wijk | is_council_staff)
 rules.add_perm("budget.decide_project", is_council_staff)
 rules.add_perm("budget.vote", is_eligible_voter & in_voting_phase)
+# On the voter register of the round: a paper form may be entered against this resident
+# (also after voting closed, for forms handed in on time).
+rules.add_perm("budget.vote_on_paper", is_eligible_voter)
 rules.add_perm("budget.enter_paper_ballot", is_council_staff & (in_voting_phase | voting_closed))
 rules.add_perm("budget.count_round", is_council_staff & voting_closed)
 rules.add_perm("budget.publish_result", is_council_staff & voting_closed)

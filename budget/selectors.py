@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from budget.models import (
     Ballot,
+    PaperEntry,
+    PaperEntryStatus,
     Participation,
     Project,
     ProjectStatus,
@@ -18,6 +20,7 @@ from budget.models import (
     Via,
     VotingCode,
     VotingCodeBatch,
+    address_key,
 )
 from core.models import Profile, ResidencyStatus, User, Wijk
 from plumbing import codes
@@ -77,7 +80,12 @@ def projects_for_staff(*, budget_round: Round) -> QuerySet[Project]:
 
 
 def eligible_voter_count(*, budget_round: Round) -> int:
-    """Residents who may vote: verified residents of the wijk of age, plus live letter codes."""
+    """The voter register's size: verified residents of the wijk of age, plus live letter
+    codes (one vote per resident), or the distinct addresses among them (one per address).
+
+    Paper forms are entered against this register; only those entered before paper forms
+    named their voter (migration 0005) are added on top.
+    """
     profiles = Profile.objects.filter(
         wijk=budget_round.wijk, residency_status=ResidencyStatus.VERIFIED
     )
@@ -85,13 +93,24 @@ def eligible_voter_count(*, budget_round: Round) -> int:
         profiles = profiles.filter(
             birth_year__lte=budget_round.voting_end.year - budget_round.min_age
         )
-    count = profiles.count()
-    if budget_round.allow_letter_codes:
-        count += VotingCode.objects.filter(
-            batch__round=budget_round, batch__voided_at__isnull=True
-        ).count()
-    paper = Participation.objects.filter(round=budget_round, via=Via.PAPER).count()
-    return count + paper
+    live_codes = VotingCode.objects.filter(batch__round=budget_round, batch__voided_at__isnull=True)
+    if not budget_round.allow_letter_codes:
+        live_codes = live_codes.none()
+    if budget_round.is_per_address:
+        addresses = {
+            address_key(postcode=postcode, house_number=number)
+            for postcode, number in [
+                *profiles.values_list("postcode", "house_number"),
+                *live_codes.values_list("postcode", "house_number"),
+            ]
+        }
+        count = len(addresses)
+    else:
+        count = profiles.count() + live_codes.count()
+    unregistered_paper = Participation.objects.filter(
+        round=budget_round, via=Via.PAPER, user__isnull=True, code__isnull=True
+    ).count()
+    return count + unregistered_paper
 
 
 def has_voted(*, budget_round: Round, user: User) -> bool:
@@ -121,18 +140,80 @@ def own_choices(
 
 
 def participation_summary(*, budget_round: Round) -> dict[str, int]:
-    """How many voted, by way of voting (for staff)."""
+    """How many voted, by way of voting, and the paper forms' reconciliation (for staff)."""
     rows = Participation.objects.filter(round=budget_round).values("via").annotate(n=Count("id"))
     summary = {row["via"]: row["n"] for row in rows}
     summary["total"] = sum(summary.values())
-    summary["pending_paper"] = Ballot.objects.filter(round=budget_round, counted=False).count()
+    paper = paper_reconciliation(budget_round=budget_round)
+    summary["pending_paper"] = paper.pending
+    summary["paper_received"] = paper.received
+    summary["paper_discarded"] = paper.discarded
+    summary["paper_adds_up"] = paper.adds_up
     return summary
 
 
-def pending_paper_ballots(*, budget_round: Round) -> QuerySet[Ballot]:
-    """Paper ballots waiting for a second staff member."""
-    return Ballot.objects.filter(round=budget_round, counted=False).select_related(
-        "entered_by__profile"
+@dataclass(frozen=True)
+class PaperReconciliation:
+    """The paper forms of a round: received (as staff recorded), entered, discarded."""
+
+    received: int
+    entered: int  # a paper Participation each: confirmed or still pending
+    pending: int
+    discarded: int  # forms set aside as not valid (not entries retyped after a typing error)
+
+    @property
+    def adds_up(self) -> bool:
+        return self.entered + self.discarded == self.received
+
+
+def paper_reconciliation(*, budget_round: Round) -> PaperReconciliation:
+    """Whether every paper form received has been entered or discarded (the count waits)."""
+    entries = PaperEntry.objects.filter(round=budget_round).aggregate(
+        pending=Count("id", filter=Q(status=PaperEntryStatus.PENDING)),
+        set_aside=Count("id", filter=Q(status=PaperEntryStatus.DISCARDED, form_set_aside=True)),
+    )
+    return PaperReconciliation(
+        received=budget_round.paper_forms_received,
+        entered=Participation.objects.filter(round=budget_round, via=Via.PAPER).count(),
+        pending=entries["pending"],
+        discarded=entries["set_aside"],
+    )
+
+
+def ballots_by_channel(*, budget_round: Round) -> dict[str, int]:
+    """Counted ballots per way of voting: {"web": n, "code": n, "paper": n, "import": n}."""
+    rows = (
+        Ballot.objects.filter(round=budget_round, counted=True)
+        .order_by()
+        .values("via")
+        .annotate(n=Count("id"))
+    )
+    return dict.fromkeys(Via.values, 0) | {row["via"]: row["n"] for row in rows}
+
+
+def pending_paper_entries(*, budget_round: Round) -> QuerySet[PaperEntry]:
+    """Paper forms waiting for a second staff member, with their register entry."""
+    return PaperEntry.objects.filter(
+        round=budget_round, status=PaperEntryStatus.PENDING
+    ).select_related("entered_by__profile", "participation__user__profile", "participation__code")
+
+
+def decided_paper_entries(*, budget_round: Round) -> QuerySet[PaperEntry]:
+    """Paper forms confirmed or discarded, newest decision first (no choices: they are gone)."""
+    return (
+        PaperEntry.objects.filter(round=budget_round)
+        .exclude(status=PaperEntryStatus.PENDING)
+        .select_related("entered_by__profile", "decided_by__profile")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def resident_by_email(*, email: str) -> User | None:
+    """The account with this e-mail address (staff pick the voter of a paper form)."""
+    return (
+        User.objects.filter(email__iexact=email.strip(), is_active=True)
+        .select_related("profile")
+        .first()
     )
 
 

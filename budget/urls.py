@@ -32,12 +32,12 @@ urlpatterns = [
     ),
     path("beheer/wijkbudget/<int:pk>/papier/", staff.paper_ballots, name="staff_paper"),
     path(
-        "beheer/wijkbudget/papier/<uuid:pk>/bevestigen/",
+        "beheer/wijkbudget/papier/<int:pk>/bevestigen/",
         staff.paper_ballot_confirm,
         name="staff_paper_confirm",
     ),
     path(
-        "beheer/wijkbudget/papier/<uuid:pk>/weggooien/",
+        "beheer/wijkbudget/papier/<int:pk>/weggooien/",
         staff.paper_ballot_discard,
         name="staff_paper_discard",
     ),

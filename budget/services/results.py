@@ -141,12 +141,26 @@ def round_count(*, actor: User, budget_round: Round) -> Result:
     result = Result.objects.filter(round=budget_round).first()
     if result is not None and result.is_published:
         raise ValidationError(_("The result has been published and can no longer be recounted."))
-    pending = Ballot.objects.filter(round=budget_round, counted=False).count()
-    if pending:
+    paper = selectors.paper_reconciliation(budget_round=budget_round)
+    if paper.pending:
         raise ValidationError(
             _("Confirm or discard the %(n)d paper ballots waiting for a second check first.")
-            % {"n": pending},
+            % {"n": paper.pending},
             code="paper_pending",
+        )
+    if not paper.adds_up:
+        raise ValidationError(
+            _(
+                "The paper forms do not add up: %(received)d received, but %(entered)d entered "
+                "and %(discarded)d set aside. Enter the missing forms, or correct the number "
+                "received on the paper ballots page, before counting."
+            )
+            % {
+                "received": paper.received,
+                "entered": paper.entered,
+                "discarded": paper.discarded,
+            },
+            code="paper_mismatch",
         )
     election = election_for(budget_round=budget_round)
     # compare_rules counts every rule once; the chosen rule's outcome is among them.
@@ -160,6 +174,10 @@ def round_count(*, actor: User, budget_round: Round) -> Result:
     result.votes = votes
     result.figures = _figures_json(figures)
     result.ballot_count = len(election.ballots)
+    result.channels = selectors.ballots_by_channel(budget_round=budget_round) | {
+        "paper_received": paper.received,
+        "paper_discarded": paper.discarded,
+    }
     result.eligible_count = (
         len(election.ballots)
         if budget_round.is_rehearsal

@@ -3,6 +3,13 @@
 A ballot is found by a keyed hash of its voter, so changing it needs no link
 from the person to the row that a database administrator could read. The
 act of voting is recorded apart, in an audited Participation without choices.
+
+One person, one vote, whatever the channel (see `voter_claim` for the rules per electorate):
+every vote, online, with a letter code or on paper, claims its voter by writing the round's
+Participation of that voter (account or letter code) and, in "one vote per address" rounds,
+of that address. The database keeps each unique per round, so of concurrent votes for the
+same voter or address exactly one is written; the others are refused and nothing of them
+is kept (the ballot is written in the same transaction).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +31,8 @@ from budget.locks import round_config_lock_shared
 from budget.models import (
     Ballot,
     BallotStyle,
+    PaperEntry,
+    PaperEntryStatus,
     Participation,
     Project,
     ProjectStatus,
@@ -31,9 +40,14 @@ from budget.models import (
     Via,
     VotingCode,
     VotingCodeBatch,
+    address_key,
 )
 from core.models import User
-from core.services import LetterAddress, letter_codes_issue, save_audited
+from core.services import (
+    LetterAddress,
+    letter_codes_issue,
+    save_audited,
+)
 from plumbing import codes
 from plumbing.formatting import euro
 from plumbing.mail import queue_email
@@ -175,6 +189,145 @@ def _store_ballot(
     )
 
 
+def _voter_address(*, user: User | None, code: VotingCode | None) -> str:
+    if code is not None:
+        return address_key(postcode=code.postcode, house_number=code.house_number)
+    profile = getattr(user, "profile", None)
+    if profile is None or not profile.postcode:
+        return ""
+    return address_key(postcode=profile.postcode, house_number=profile.house_number)
+
+
+ALREADY_ONLINE = "already_voted_online"
+ALREADY_PAPER = "already_voted_on_paper"
+ALREADY_CODE = "code_already_used"
+ADDRESS_VOTED = "address_already_voted"
+
+
+def _claim_error(code: str) -> BallotRefused:
+    messages = {
+        ALREADY_ONLINE: _(
+            "This voter has already voted online in this round; a second vote on paper is "
+            "not possible."
+        ),
+        ALREADY_PAPER: _(
+            "A paper ballot has already been handed in for this voter in this round, so "
+            "voting again is not possible."
+        ),
+        ALREADY_CODE: _(
+            "This letter code has already been used to vote in this round; it cannot be used "
+            "again on paper."
+        ),
+        ADDRESS_VOTED: _(
+            "Someone at this address has already voted in this round. This round has one vote "
+            "per address, so this vote was not counted."
+        ),
+    }
+    return BallotRefused(messages[code], code=code)
+
+
+def voter_claim_refusal(
+    *, budget_round: Round, user: User | None = None, code: VotingCode | None = None, via: str
+) -> str:
+    """Why this voter cannot vote through `via` now (empty when they can); a plain read.
+
+    The services check again when they write: see `voter_claim`.
+    """
+    try:
+        _claim_check(budget_round=budget_round, user=user, code=code, via=via)
+    except BallotRefused as error:
+        return error.messages[0]
+    return ""
+
+
+def _claim_check(
+    *, budget_round: Round, user: User | None, code: VotingCode | None, via: str
+) -> tuple[Participation | None, str]:
+    """The voter's own participation (None before their first vote) and their address key,
+    or BallotRefused when the round's electorate gives them no (further) vote this way."""
+    lookup: dict[str, User | VotingCode | None] = (
+        {"user": user} if user is not None else {"code": code}
+    )
+    own = Participation.objects.filter(round=budget_round, **lookup).first()
+    if own is not None and (via == Via.PAPER or own.via != via):
+        # Online and letter-code voters may change their ballot through the same channel;
+        # a paper form is final, and no voter votes through a second channel.
+        if own.via == Via.PAPER:
+            raise _claim_error(ALREADY_PAPER)
+        raise _claim_error(ALREADY_CODE if own.via == Via.CODE else ALREADY_ONLINE)
+    key = ""
+    if budget_round.is_per_address:
+        key = own.address_key if own is not None else _voter_address(user=user, code=code)
+        others = Participation.objects.filter(round=budget_round, address_key=key)
+        if own is not None:
+            others = others.exclude(pk=own.pk)
+        if key and others.exists():
+            raise _claim_error(ADDRESS_VOTED)
+    return own, key
+
+
+def voter_claim(
+    *,
+    budget_round: Round,
+    user: User | None,
+    code: VotingCode | None,
+    via: str,
+    actor: User | None,
+    reason: str,
+    entered_by: User | None = None,
+) -> tuple[Participation, bool]:
+    """Claim the voter's one vote in the round: their Participation, saved with its history;
+    with True when they had voted before (and change their ballot).
+
+    The electorate of the round (`Round.electorate`) decides who has a vote:
+
+    - one vote per eligible resident (the default): each verified resident of the wijk of
+      age votes once with their account, online or on paper; each letter code is one vote
+      for its address, online or on paper. An account holder and a letter code of the same
+      household may both vote: the code stands for a resident without an account (the
+      letter says so), and the platform cannot tell who of the household typed it in.
+    - one vote per address: the first vote from an address counts, whichever channel it
+      used (an account with that postcode and house number in its profile, the letter code
+      of that address, or a paper form entered against either); every later one from that
+      address is refused.
+
+    In both, a voter (account or code) votes through one channel only: who voted online or
+    with the code cannot hand in a paper form, and the reverse. Online and code voters may
+    change their own ballot; a paper form is final once entered.
+
+    Under concurrency the database decides: the Participation is unique per round and
+    account, per round and code, and (per address) per round and address key. The check
+    below gives the clear message; a concurrent vote that passed it meets the constraint,
+    which is turned into the same refusal, and the caller's transaction keeps nothing.
+    """
+    own, key = _claim_check(budget_round=budget_round, user=user, code=code, via=via)
+    changed = own is not None
+    if own is None:
+        participation = Participation(
+            round=budget_round, user=user, code=code, via=via, address_key=key
+        )
+        if entered_by is not None:
+            participation.entered_by = entered_by
+    else:
+        participation = own
+        participation.changed_at = timezone.now()
+    # The foreign keys come from rows this request already holds and uniqueness is the
+    # database's constraint, so full_clean's extra queries (about six a vote) are skipped.
+    participation.clean_fields(exclude=["round", "user", "code", "entered_by", "confirmed_by"])
+    # django-simple-history reads who and why from these attributes; it has no type hints.
+    participation._history_user = actor  # type: ignore[attr-defined]
+    participation._change_reason = _("Ballot changed") if changed else reason  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            participation.save()
+    except IntegrityError as error:
+        # A concurrent vote for the same voter or address was committed first: it is
+        # visible now, so the check gives the refusal that applies.
+        _claim_check(budget_round=budget_round, user=user, code=code, via=via)
+        raise _claim_error(ADDRESS_VOTED if key else ALREADY_PAPER) from error
+    return participation, changed
+
+
 def _record_participation(
     *, budget_round: Round, user: User | None, code: VotingCode | None, via: str
 ) -> bool:
@@ -182,25 +335,13 @@ def _record_participation(
     True when they had voted before.
 
     The ballot upsert, done first in the same transaction, holds the row lock that
-    serialises the voter's concurrent requests, so no second request can insert this
-    participation between the read and the save below.
+    serialises the voter's concurrent requests, so no second request of the same voter can
+    insert this participation between the read and the save; another channel's vote for
+    the same voter meets the unique constraints (see `voter_claim`).
     """
-    lookup: dict[str, User | VotingCode | None] = (
-        {"user": user} if user is not None else {"code": code}
+    _participation, changed = voter_claim(
+        budget_round=budget_round, user=user, code=code, via=via, actor=user, reason=_("Voted")
     )
-    participation = Participation.objects.filter(round=budget_round, **lookup).first()
-    changed = participation is not None
-    if participation is None:
-        participation = Participation(round=budget_round, via=via, **lookup)
-    else:
-        participation.changed_at = timezone.now()
-    # The foreign keys come from rows this request already holds and uniqueness is the
-    # database's constraint, so full_clean's extra queries (about six a vote) are skipped.
-    participation.clean_fields(exclude=["round", "user", "code", "entered_by", "confirmed_by"])
-    # django-simple-history reads who and why from these attributes; it has no type hints.
-    participation._history_user = user  # type: ignore[attr-defined]
-    participation._change_reason = _("Ballot changed") if changed else _("Voted")  # type: ignore[attr-defined]
-    participation.save()
     return changed
 
 
@@ -263,9 +404,30 @@ def _refusal(*, actor: User, budget_round: Round) -> str:
     ) % {"age": budget_round.min_age}
 
 
+def _claim_refusal_for_voter(*, budget_round: Round, user: User) -> str:
+    """Why an eligible resident has no (further) online vote: they voted on paper, or
+    someone at their address voted in a one-vote-per-address round."""
+    refusal = voter_claim_refusal(budget_round=budget_round, user=user, via=Via.WEB)
+    if (
+        refusal
+        and Participation.objects.filter(round=budget_round, user=user, via=Via.PAPER).exists()
+    ):
+        return _("Your paper ballot for this round has been received, so you cannot vote online.")
+    return refusal
+
+
 def voter_refusal(*, actor: User, budget_round: Round) -> str:
     """Public wrapper for the ballot page: empty when the person may vote."""
-    return _refusal(actor=actor, budget_round=budget_round)
+    return _refusal(actor=actor, budget_round=budget_round) or _claim_refusal_for_voter(
+        budget_round=budget_round, user=actor
+    )
+
+
+def code_refusal(*, budget_round: Round, code: VotingCode) -> str:
+    """Why a letter code cannot vote (now): empty when it can (the ballot page's check)."""
+    if budget_round.phase != "voting":
+        return voter_refusal_closed(budget_round)
+    return voter_claim_refusal(budget_round=budget_round, code=code, via=Via.CODE)
 
 
 def voting_code_check(*, budget_round: Round, code: str) -> VotingCode:
@@ -292,6 +454,9 @@ def voting_code_check(*, budget_round: Round, code: str) -> VotingCode:
         )
     if budget_round.phase != "voting":
         raise CodeRejected(_("Voting is not open now."), code="not_open")
+    refusal = voter_claim_refusal(budget_round=budget_round, code=row, via=Via.CODE)
+    if refusal:
+        raise CodeRejected(refusal, code="code_claimed")
     return row
 
 
@@ -343,61 +508,218 @@ def receipt_check(*, budget_round: Round, receipt: str) -> bool:
 
 
 # --- Paper ballots (four eyes) --------------------------------------------------------
+#
+# A paper form is handed in at the desk with the letter code or by a resident with an account.
+# One staff member types it in against that entry of the voter register: this claims the
+# voter's vote at once (their Participation, via paper) and keeps the typed choices on a
+# PaperEntry, which records who entered it and when. A colleague compares it with the form
+# and confirms it (the choices become an unlinked Ballot with a random key, and leave the
+# entry) or discards it with a reason (the choices leave the entry and the voter's claim is
+# withdrawn). The one who entered a form decides neither; the database checks it too.
+
+
+def _paper_code(*, budget_round: Round, code: str) -> VotingCode:
+    """The letter code handed in with a paper form, or why it is not on the register."""
+    unknown = BallotRefused(
+        {"code": _("This voting code is not valid. Check the letter and try again.")},
+        code="invalid_code",
+    )
+    parts = codes.split_selector(code)
+    if parts is None:
+        raise unknown
+    selector, verifier = parts
+    row = VotingCode.objects.select_related("batch").filter(selector=selector).first()
+    if row is None or not codes.verify(salt=row.salt, digest=row.digest, verifier=verifier):
+        raise unknown
+    if row.batch.round_id != budget_round.pk:
+        raise BallotRefused(
+            {"code": _("This code belongs to another wijkbudget round and cannot be used here.")},
+            code="other_round",
+        )
+    if row.batch.voided_at is not None or not budget_round.allow_letter_codes:
+        raise BallotRefused(
+            {"code": _("This code is no longer valid. Ask the municipality for a new letter.")},
+            code="voided_code",
+        )
+    return row
 
 
 @transaction.atomic
-def paper_ballot_enter(*, actor: User, budget_round: Round, choices: Choices) -> Ballot:
-    """A staff member types in a paper ballot; it counts only once a colleague confirms it."""
+def paper_ballot_enter(
+    *,
+    actor: User,
+    budget_round: Round,
+    choices: Choices,
+    resident: User | None = None,
+    code: str = "",
+) -> PaperEntry:
+    """A staff member types in a paper form against the voter register (a resident's account
+    or the letter code handed in); it counts only once a colleague confirms it."""
     budget_round, costs = _round_sharing_lock(budget_round)
     if not actor.has_perm("budget.enter_paper_ballot", budget_round):
         raise PermissionDenied(_("Paper ballots are entered by staff, from the start of voting."))
     if hasattr(budget_round, "result"):
         raise ValidationError(_("This round has been counted; no more paper ballots."))
+    if (resident is None) == (not code.strip()):
+        raise BallotRefused(
+            _(
+                "Enter the paper ballot against the voter register: the resident's account or "
+                "the letter code handed in with the form (one of the two)."
+            ),
+            code="no_register_entry",
+        )
+    voting_code = None
+    if resident is not None:
+        if not resident.has_perm("budget.vote_on_paper", budget_round):
+            raise BallotRefused(
+                {
+                    "resident": _(
+                        "%(name)s is not on the voter register of this round: only verified "
+                        "residents of %(wijk)s of the minimum age vote."
+                    )
+                    % {"name": resident.email, "wijk": budget_round.wijk.name}
+                },
+                code="not_on_register",
+            )
+    else:
+        voting_code = _paper_code(budget_round=budget_round, code=code)
     stored = ballot_validate(budget_round=budget_round, choices=choices, costs=costs)
-    return Ballot.objects.create(
+    participation, _changed = voter_claim(
+        budget_round=budget_round,
+        user=resident,
+        code=voting_code,
+        via=Via.PAPER,
+        actor=actor,
+        reason=_("Paper ballot entered; waiting for a colleague"),
+        entered_by=actor,
+    )
+    entry = PaperEntry(
+        round=budget_round, participation=participation, choices=stored, entered_by=actor
+    )
+    save_audited(entry, actor=actor, reason=_("Paper ballot entered"))
+    return entry
+
+
+def _pending_entry(*, actor: User, entry: PaperEntry, decision: str) -> PaperEntry:
+    """The entry locked for a decision by a second staff member, or why not.
+
+    The round's configuration lock comes first, as when a ballot is cast (the confirmed
+    ballot is validated against that configuration), then the entry's row.
+    """
+    round_config_lock_shared(round_pk=entry.round_id)
+    entry = (
+        PaperEntry.objects.select_for_update()
+        .select_related("round__wijk", "participation")
+        .get(pk=entry.pk)
+    )
+    if not actor.has_perm("budget.enter_paper_ballot", entry.round):
+        raise PermissionDenied(_("Only council staff handle paper ballots."))
+    if entry.status != PaperEntryStatus.PENDING:
+        raise ValidationError(
+            _("This paper ballot has already been confirmed or discarded."), code="decided"
+        )
+    if entry.entered_by_id == actor.pk:
+        message = (
+            _("A colleague must confirm this paper ballot: you entered it yourself.")
+            if decision == "confirm"
+            else _("A colleague must discard this paper ballot: you entered it yourself.")
+        )
+        raise ValidationError(message, code="same_person")
+    if hasattr(entry.round, "result"):
+        raise ValidationError(_("This round has been counted; no more paper ballots."))
+    return entry
+
+
+@transaction.atomic
+def paper_ballot_confirm(*, actor: User, entry: PaperEntry) -> PaperEntry:
+    """A second staff member confirms a paper form: it counts from then on, as an unlinked
+    ballot; the entry keeps who entered and confirmed it, and when, not the choices."""
+    entry = _pending_entry(actor=actor, entry=entry, decision="confirm")
+    budget_round = entry.round
+    costs = _eligible_costs(budget_round)
+    stored = ballot_validate(
+        budget_round=budget_round,
+        choices={int(pk): points for pk, points in entry.choices.items()},
+        costs=costs,
+    )
+    Ballot.objects.create(
         round=budget_round,
         voter_key=codes.keyed_hash("paper", budget_round.pk, uuid.uuid4().hex),
         choices=stored,
         via=Via.PAPER,
-        counted=False,
-        entered_by=actor,
     )
-
-
-@transaction.atomic
-def paper_ballot_confirm(*, actor: User, ballot: Ballot) -> Ballot:
-    """A second staff member confirms a paper ballot; it counts from then on."""
-    ballot = Ballot.objects.select_for_update().select_related("round").get(pk=ballot.pk)
-    if not actor.has_perm("budget.enter_paper_ballot", ballot.round):
-        raise PermissionDenied(_("Only council staff confirm paper ballots."))
-    if ballot.via != Via.PAPER or ballot.counted:
-        raise ValidationError(_("This paper ballot has already been confirmed."))
-    if ballot.entered_by_id == actor.pk:
-        raise ValidationError(
-            _("A colleague must confirm this paper ballot: you entered it yourself."),
-            code="same_person",
-        )
-    if hasattr(ballot.round, "result"):
-        raise ValidationError(_("This round has been counted; no more paper ballots."))
-    ballot.counted = True
-    ballot.confirmed_by = actor
-    ballot.save(update_fields=["counted", "confirmed_by"])
-    participation = Participation(
-        round=ballot.round, via=Via.PAPER, entered_by=ballot.entered_by, confirmed_by=actor
-    )
+    participation = entry.participation
+    if participation is None:  # entered before paper forms named their voter (migration 0005)
+        participation = Participation(round=budget_round, via=Via.PAPER)
+        participation.entered_by = entry.entered_by
+    participation.confirmed_by = actor
     save_audited(participation, actor=actor, reason=_("Paper ballot entered and confirmed"))
-    return ballot
+    entry.participation = participation
+    entry.status = PaperEntryStatus.CONFIRMED
+    entry.decided_by = actor
+    entry.decided_at = timezone.now()
+    entry.choices = {}
+    save_audited(entry, actor=actor, reason=_("Paper ballot confirmed"))
+    return entry
 
 
 @transaction.atomic
-def paper_ballot_discard(*, actor: User, ballot: Ballot) -> None:
-    """Throw away a paper ballot that was typed in wrongly, before it is confirmed."""
-    ballot = Ballot.objects.select_for_update().select_related("round").get(pk=ballot.pk)
-    if not actor.has_perm("budget.enter_paper_ballot", ballot.round):
+def paper_ballot_discard(
+    *, actor: User, entry: PaperEntry, reason: str, set_aside: bool = False
+) -> PaperEntry:
+    """A second staff member discards a paper entry, with the reason: typed in wrongly (the
+    same form is entered again), or, `set_aside`, the form is not valid (it never counts and
+    is a discarded form in the reconciliation). Either way the voter's claim is withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why this paper ballot is discarded.")}, code="reason_required"
+        )
+    entry = _pending_entry(actor=actor, entry=entry, decision="discard")
+    participation = entry.participation
+    entry.participation = None
+    entry.status = PaperEntryStatus.DISCARDED
+    entry.decided_by = actor
+    entry.decided_at = timezone.now()
+    entry.discard_reason = reason
+    entry.form_set_aside = set_aside
+    entry.choices = {}
+    save_audited(
+        entry, actor=actor, reason=_("Paper ballot discarded: %(reason)s") % {"reason": reason}
+    )
+    if participation is not None:
+        # The deletion is recorded in the participation's history, with who and why.
+        participation._history_user = actor  # type: ignore[attr-defined]
+        participation._change_reason = _("Paper ballot discarded: %(reason)s") % {  # type: ignore[attr-defined]
+            "reason": reason
+        }
+        participation.delete()
+    return entry
+
+
+@transaction.atomic
+def paper_forms_received_set(*, actor: User, budget_round: Round, received: int) -> Round:
+    """Staff record how many paper forms the round received; counting waits until the forms
+    entered and discarded add up to it."""
+    if not actor.has_perm("budget.enter_paper_ballot", budget_round):
         raise PermissionDenied(_("Only council staff handle paper ballots."))
-    if ballot.via != Via.PAPER or ballot.counted:
-        raise ValidationError(_("A confirmed paper ballot cannot be discarded."))
-    ballot.delete()
+    budget_round = Round.objects.select_for_update().get(pk=budget_round.pk)
+    result = getattr(budget_round, "result", None)
+    if result is not None and result.is_published:
+        raise ValidationError(
+            _("The result has been published; the number of paper forms can no longer change.")
+        )
+    if received < 0:
+        raise ValidationError({"received": _("Enter a number of 0 or more.")})
+    before = budget_round.paper_forms_received
+    budget_round.paper_forms_received = received
+    save_audited(
+        budget_round,
+        actor=actor,
+        reason=_("Paper forms received: %(n)d (was %(before)d)")
+        % {"n": received, "before": before},
+    )
+    return budget_round
 
 
 # --- Letter voting codes --------------------------------------------------------------

@@ -18,18 +18,23 @@ from django.views.decorators.http import require_GET
 from budget import selectors, services
 from budget.forms import BallotForm, ProjectProposalForm, ReceiptForm, VotingCodeForm
 from budget.models import BallotStyle, Phase, ProjectStatus, VotingCode
-from budget.services.voting import voter_refusal, voter_refusal_closed
+from budget.services.voting import code_refusal, voter_refusal
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.views import apply_errors
+from plumbing import codes
 from plumbing.pdf import render_pdf
 from plumbing.permissions import object_permission_required
-from plumbing.ratelimit import Limit, is_limited, over_limit
+from plumbing.ratelimit import Limit, LimiterUnavailable, is_limited, over_limit
 
 CODE_ATTEMPTS = 5
 # Per address more: residents at a voting evening in the community centre share one
 # connection, each typing their own code. A code has 31^12 values, so this allows no
 # guessing worth the name.
 CODE_ATTEMPTS_PER_IP = 120
+# Per code selector (the code's first four characters, which find its row) and round,
+# whatever the session or address: a new cookie per try, or many addresses, do not give
+# more guesses at one letter's code. A resident who mistypes has room to spare.
+CODE_ATTEMPTS_PER_SELECTOR = 10
 CODE_WINDOW_SECONDS = 15 * 60
 # Casting a ballot: generous for a voter who changes their mind a few times, but a
 # script that keeps submitting is stopped. Per IP address it allows a whole voting
@@ -187,7 +192,7 @@ def ballot(request, pk: int):
             return render(request, "budget/ballot_login.html", {"round": budget_round})
         return redirect_to_login(request.get_full_path())
     if code is not None:
-        refusal = "" if budget_round.phase == Phase.VOTING else voter_refusal_closed(budget_round)
+        refusal = code_refusal(budget_round=budget_round, code=code)
     else:
         refusal = voter_refusal(actor=request.user, budget_round=budget_round)
     if refusal:
@@ -332,25 +337,11 @@ def code_enter(request, pk: int):
             # Without a session of its own every first visitor would share one counter
             # ("session:None"), and five residents would lock out everyone else.
             request.session.create()
-        if over_limit(
-            Limit(
-                scope="voting-code",
-                key=f"session:{request.session.session_key}",
-                limit=CODE_ATTEMPTS,
-                window_seconds=CODE_WINDOW_SECONDS,
-            ),
-            Limit(
-                scope="voting-code-ip",
-                key=f"ip:{get_adapter(request).get_client_ip(request)}",
-                limit=CODE_ATTEMPTS_PER_IP,
-                window_seconds=CODE_WINDOW_SECONDS,
-            ),
-        ):
+        refusal = _code_attempts_refusal(request, budget_round)
+        if refusal is not None:
             form.is_valid()
-            form.add_error(
-                None, _("Too many attempts. Wait a quarter of an hour before you try again.")
-            )
-            status = 429
+            form.add_error(None, refusal[0])
+            status = refusal[1]
         elif form.is_valid():
             try:
                 code = services.voting_code_check(
@@ -368,6 +359,52 @@ def code_enter(request, pk: int):
     return render(
         request, "budget/code_form.html", {"form": form, "round": budget_round}, status=status
     )
+
+
+def _code_attempts_refusal(request, budget_round) -> tuple[str, int] | None:
+    """Count one code attempt per session, per address and per (round, code selector);
+    the message and status when this attempt may not be checked, else None.
+
+    Fails closed: when the counters cannot be reached no code is checked (guessing must
+    never become unlimited), and the page says so.
+    """
+    limits = [
+        Limit(
+            scope="voting-code",
+            key=f"session:{request.session.session_key}",
+            limit=CODE_ATTEMPTS,
+            window_seconds=CODE_WINDOW_SECONDS,
+        ),
+        Limit(
+            scope="voting-code-ip",
+            key=f"ip:{get_adapter(request).get_client_ip(request)}",
+            limit=CODE_ATTEMPTS_PER_IP,
+            window_seconds=CODE_WINDOW_SECONDS,
+        ),
+    ]
+    parts = codes.split_selector(request.POST.get("code", ""))
+    if parts is not None:
+        limits.append(
+            Limit(
+                scope=f"voting-code-selector:{budget_round.pk}",
+                key=f"selector:{parts[0]}",
+                limit=CODE_ATTEMPTS_PER_SELECTOR,
+                window_seconds=CODE_WINDOW_SECONDS,
+            )
+        )
+    try:
+        limited = over_limit(*limits, fail_closed=True)
+    except LimiterUnavailable:
+        return (
+            _(
+                "The check on the number of attempts cannot be reached just now; "
+                "try again in a few minutes."
+            ),
+            503,
+        )
+    if limited:
+        return _("Too many attempts. Wait a quarter of an hour before you try again."), 429
+    return None
 
 
 def receipt(request, pk: int):

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from budget import selectors, services
 from budget.forms import (
-    BallotForm,
+    PaperBallotForm,
+    PaperDiscardForm,
+    PaperReceivedForm,
     PbImportForm,
     ProgressForm,
     ProjectDecisionForm,
@@ -21,7 +23,7 @@ from budget.forms import (
     RoundForm,
     VotingCodeBatchForm,
 )
-from budget.models import Ballot, ProjectStatus, VotingCodeBatch
+from budget.models import PaperEntry, ProjectStatus, VotingCodeBatch
 from budget.services.rounds import round_is_locked
 from budget.views.common import project_by_pk, round_by_pk
 from core.selectors import history_timeline
@@ -98,6 +100,7 @@ def round_detail(request, obj):
             "round": obj,
             "projects": selectors.projects_for_staff(budget_round=obj),
             "summary": selectors.participation_summary(budget_round=obj),
+            "channels": selectors.ballots_by_channel(budget_round=obj),
             "eligible": selectors.eligible_voter_count(budget_round=obj),
             "locked": round_is_locked(obj),
             "result": getattr(obj, "result", None),
@@ -216,31 +219,88 @@ def _titles(budget_round) -> dict[str, str]:
     return {str(pk): title for pk, title in budget_round.projects.values_list("pk", "title")}
 
 
+def _register_label(entry: PaperEntry) -> str:
+    """The voter register entry a paper form was entered against, for the colleague's check."""
+    participation = entry.participation
+    if participation is None:
+        return _("Not recorded (entered before paper forms named their voter)")
+    if participation.user is not None:
+        profile = getattr(participation.user, "profile", None)
+        name = profile.display_name if profile else participation.user.email
+        address = f", {profile.address_label}" if profile else ""
+        return f"{name} ({participation.user.email}{address})"
+    code = participation.code
+    return _("Letter code %(selector)s…, %(address)s") % {
+        "selector": code.selector,
+        "address": str(code),
+    }
+
+
 @object_permission_required("budget.enter_paper_ballot", round_by_pk)
 def paper_ballots(request, obj):
-    """Enter a paper ballot; a colleague confirms (or discards) it before it counts."""
+    """Paper forms: the number received, typing one in against the voter register, and the
+    colleague's check (confirm, or discard with a reason)."""
     projects = list(selectors.projects_on_ballot(budget_round=obj))
-
-    def context() -> dict:
-        titles = _titles(obj)
-        pending = [
-            (ballot, [(titles.get(pk, pk), points) for pk, points in ballot.choices.items()])
-            for ballot in selectors.pending_paper_ballots(budget_round=obj)
-        ]
-        return {"round": obj, "projects": projects, "pending": pending}
-
+    posted = request.POST if request.method == "POST" else None
+    which = request.POST.get("form", "enter")
+    received_form = PaperReceivedForm(
+        posted if which == "received" else None,
+        initial={"received": obj.paper_forms_received},
+    )
+    entry_form = PaperBallotForm(
+        posted if which == "enter" else None, budget_round=obj, projects=projects
+    )
+    forms = {"received_form": received_form, "entry_form": entry_form}
+    page = {
+        "template": "budget/paperballot_list.html",
+        "context": lambda: _paper_context(request, obj, projects) | forms,
+        "invalid_status": 400,
+        "success_url": reverse("budget:staff_paper", kwargs={"pk": obj.pk}),
+    }
+    if which == "received":
+        return form_view(
+            request,
+            received_form,
+            service=lambda form: services.paper_forms_received_set(
+                actor=request.user, budget_round=obj, received=form.cleaned_data["received"]
+            ),
+            success_message=_("The number of paper forms received has been saved."),
+            **page,
+        )
     return form_view(
         request,
-        BallotForm(request.POST or None, budget_round=obj, projects=projects),
+        entry_form,
         service=lambda form: services.paper_ballot_enter(
-            actor=request.user, budget_round=obj, choices=form.choices()
+            actor=request.user,
+            budget_round=obj,
+            choices=form.choices(),
+            resident=form.cleaned_data["resident"],
+            code=form.cleaned_data["code"],
         ),
-        template="budget/paperballot_list.html",
-        context=context,
-        invalid_status=400,
-        success_url=reverse("budget:staff_paper", kwargs={"pk": obj.pk}),
         success_message=_("The paper ballot has been entered; a colleague must confirm it."),
+        **page,
     )
+
+
+def _paper_context(request, budget_round, projects) -> dict:
+    titles = _titles(budget_round)
+    pending = [
+        {
+            "entry": entry,
+            "register": _register_label(entry),
+            "lines": [(titles.get(pk, pk), points) for pk, points in entry.choices.items()],
+            "mine": entry.entered_by_id == request.user.pk,
+            "discard_form": PaperDiscardForm(prefix=f"discard-{entry.pk}"),
+        }
+        for entry in selectors.pending_paper_entries(budget_round=budget_round)
+    ]
+    return {
+        "round": budget_round,
+        "projects": projects,
+        "pending": pending,
+        "decided": selectors.decided_paper_entries(budget_round=budget_round),
+        "paper": selectors.paper_reconciliation(budget_round=budget_round),
+    }
 
 
 def _require_staff(request, budget_round) -> None:
@@ -250,36 +310,44 @@ def _require_staff(request, budget_round) -> None:
         raise PermissionDenied
 
 
-def _paper_ballot(request, pk) -> Ballot:
-    ballot = get_object_or_404(Ballot.objects.select_related("round"), pk=pk, via="paper")
-    _require_staff(request, ballot.round)
-    return ballot
+def _paper_entry(request, pk) -> PaperEntry:
+    entry = get_object_or_404(PaperEntry.objects.select_related("round__wijk"), pk=pk)
+    _require_staff(request, entry.round)
+    return entry
 
 
 @require_POST
 def paper_ballot_confirm(request, pk):
-    """A second staff member confirms a paper ballot."""
-    ballot = _paper_ballot(request, pk)
+    """A second staff member confirms a paper form."""
+    entry = _paper_entry(request, pk)
     try:
-        services.paper_ballot_confirm(actor=request.user, ballot=ballot)
+        services.paper_ballot_confirm(actor=request.user, entry=entry)
     except (ValidationError, PermissionDenied) as error:
         _error_message(request, error)
     else:
         messages.success(request, _("The paper ballot has been confirmed and counts."))
-    return redirect("budget:staff_paper", pk=ballot.round_id)
+    return redirect("budget:staff_paper", pk=entry.round_id)
 
 
 @require_POST
 def paper_ballot_discard(request, pk):
-    """Discard a wrongly entered paper ballot before confirmation."""
-    ballot = _paper_ballot(request, pk)
+    """A second staff member discards a wrongly entered (or invalid) paper form, saying why."""
+    entry = _paper_entry(request, pk)
+    form = PaperDiscardForm(request.POST, prefix=f"discard-{entry.pk}")
     try:
-        services.paper_ballot_discard(actor=request.user, ballot=ballot)
+        if not form.is_valid():
+            raise ValidationError(_("Say why this paper ballot is discarded."))
+        services.paper_ballot_discard(
+            actor=request.user,
+            entry=entry,
+            reason=form.cleaned_data["reason"],
+            set_aside=form.cleaned_data["outcome"] == "set_aside",
+        )
     except (ValidationError, PermissionDenied) as error:
         _error_message(request, error)
     else:
         messages.success(request, _("The paper ballot has been discarded."))
-    return redirect("budget:staff_paper", pk=ballot.round_id)
+    return redirect("budget:staff_paper", pk=entry.round_id)
 
 
 @require_POST

@@ -101,19 +101,22 @@ def test_mixing_a_round_leaves_other_rounds_ballots_where_they_are(wijk, voting_
 
 
 @pytest.mark.django_db
-def test_paper_ballots_awaiting_their_check_are_left_for_the_staff(
-    staff, colleague, voting_round, projects
+def test_paper_ballots_awaiting_their_check_are_not_ballots_yet(
+    staff, colleague, resident, voting_round, projects
 ):
+    """A paper form waiting for its second check is a PaperEntry, not a ballot: mixing
+    leaves it alone, and it is mixed by the first run after a colleague confirms it."""
     waiting = services.paper_ballot_enter(
-        actor=staff, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
+        actor=staff,
+        budget_round=voting_round,
+        choices={projects["Bankjes"].pk: 1},
+        resident=resident,
     )
     _ballots(voting_round, 3)
-    before = _positions(voting_round)
 
     assert services.ballots_mix(budget_round=voting_round) == 3
 
-    assert _positions(voting_round)[waiting.pk] == before[waiting.pk]
-    services.paper_ballot_confirm(actor=colleague, ballot=waiting)
+    services.paper_ballot_confirm(actor=colleague, entry=waiting)
     assert services.ballots_mix(budget_round=voting_round) == 4
 
 

@@ -96,20 +96,28 @@ def test_a_code_voter_votes_through_the_pages(client, code_round, projects, lett
 
 
 def test_paper_ballots_count_after_a_second_person_confirms(
-    staff, colleague, voting_round, projects
+    staff, colleague, resident, voting_round, projects
 ):
-    ballot = services.paper_ballot_enter(
-        actor=staff, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
+    entry = services.paper_ballot_enter(
+        actor=staff,
+        budget_round=voting_round,
+        choices={projects["Bankjes"].pk: 1},
+        resident=resident,
     )
-    assert not ballot.counted
+    assert entry.status == "pending" and not Ballot.objects.exists()
     with pytest.raises(ValidationError, match="collega|colleague"):
-        services.paper_ballot_confirm(actor=staff, ballot=ballot)
+        services.paper_ballot_confirm(actor=staff, entry=entry)
 
-    services.paper_ballot_confirm(actor=colleague, ballot=ballot)
+    services.paper_ballot_confirm(actor=colleague, entry=entry)
 
-    ballot.refresh_from_db()
-    assert ballot.counted and ballot.entered_by == staff and ballot.confirmed_by == colleague
+    entry.refresh_from_db()
+    assert (entry.status, entry.entered_by, entry.decided_by) == ("confirmed", staff, colleague)
+    assert entry.choices == {} and entry.decided_at is not None
+    ballot = Ballot.objects.get()
+    assert ballot.counted and ballot.via == "paper"
+    assert ballot.choices == {str(projects["Bankjes"].pk): 1}
     participation = Participation.objects.get(via="paper")
+    assert participation.user == resident
     assert (participation.entered_by, participation.confirmed_by) == (staff, colleague)
     assert participation.history.first().history_user == colleague
 
@@ -122,19 +130,26 @@ def test_paper_ballots_follow_the_ballot_rules_and_staff_only(
             actor=staff,
             budget_round=voting_round,
             choices={project.pk: 1 for project in projects.values()},
+            resident=resident,
         )
     with pytest.raises(PermissionDenied):
         services.paper_ballot_enter(
-            actor=resident, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
+            actor=resident,
+            budget_round=voting_round,
+            choices={projects["Bankjes"].pk: 1},
+            resident=resident,
         )
     with (
         time_machine.travel(voting_round.voting_start.replace(year=2000), tick=False),
         pytest.raises(PermissionDenied),
     ):
         services.paper_ballot_enter(
-            actor=staff, budget_round=voting_round, choices={projects["Bankjes"].pk: 1}
+            actor=staff,
+            budget_round=voting_round,
+            choices={projects["Bankjes"].pk: 1},
+            resident=resident,
         )
-    assert not Ballot.objects.exists()
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
 
 
 def test_after_voting_with_a_code_the_browser_forgets_it(client, code_round, projects, letters):
@@ -155,9 +170,15 @@ def test_after_voting_with_a_code_the_browser_forgets_it(client, code_round, pro
     assert Ballot.objects.get().choices == {str(projects["Speeltuin"].pk): 1}
 
 
-def test_a_voting_evening_on_one_connection_is_not_stopped_by_the_code_limit(code_round, letters):
+def test_a_voting_evening_on_one_connection_is_not_stopped_by_the_code_limit(staff, code_round):
     """Residents at the community centre share one address; each types their code once."""
+    addresses = parse_address_lines(
+        text="\n".join(f"Akerstraat {n}, 6441 AB" for n in range(1, 13)), wijk=code_round.wijk
+    )
+    _batch, letters = services.voting_code_batch_create(
+        actor=staff, budget_round=code_round, addresses=addresses
+    )
     url = reverse("budget:code_enter", args=[code_round.pk])
-    for _resident in range(12):
-        response = Client().post(url, {"code": letters[0]}, REMOTE_ADDR="192.0.2.7")
+    for _address, code in letters:
+        response = Client().post(url, {"code": code}, REMOTE_ADDR="192.0.2.7")
         assert response.status_code == 302

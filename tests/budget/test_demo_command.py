@@ -37,7 +37,14 @@ def test_demo_has_a_closed_round_with_paper_ballots_ready_to_count(wijk, other_w
     assert closed.voting_closed and not hasattr(closed, "result")
     ballots = closed.ballots.all()
     assert len(ballots) == 12 and all(ballot.counted for ballot in ballots)
-    assert {(b.entered_by, b.confirmed_by) for b in ballots} == {(staff, colleague)}
+    # Every form was entered against a letter code by the coordinator and checked by the
+    # colleague; one was typed in wrongly, discarded and entered again: the forms add up.
+    entries = closed.paper_entries.all()
+    assert {(e.entered_by, e.decided_by) for e in entries} == {(staff, colleague)}
+    assert [e.status for e in entries].count("confirmed") == 12
+    assert [e.status for e in entries].count("discarded") == 1
+    assert closed.participations.filter(via="paper", code__isnull=False).count() == 12
+    assert closed.paper_forms_received == 12
     assert not Round.objects.filter(wijk=other_wijk, name__startswith="Groenbudget").exists()
     result = round_count(actor=staff, budget_round=closed)
     funded = set(closed.projects.filter(pk__in=result.funded).values_list("title", flat=True))

@@ -81,7 +81,12 @@ def test_counting_waits_for_the_close_and_for_staff(staff, resident, counted_rou
 
 def test_pending_paper_ballots_block_the_count(staff, counted_round):
     budget_round, (a, _b, _c) = counted_round
-    services.paper_ballot_enter(actor=staff, budget_round=budget_round, choices={a.pk: 1})
+    services.paper_ballot_enter(
+        actor=staff,
+        budget_round=budget_round,
+        choices={a.pk: 1},
+        resident=make_residents(budget_round.wijk, 1, start=300)[0],
+    )
     with _after_close(budget_round), pytest.raises(ValidationError, match="papieren|paper"):
         services.round_count(actor=staff, budget_round=budget_round)
 

@@ -53,6 +53,7 @@ def _form_data(budget_round=None, wijk=None, **overrides):
         "points_total": "10",
         "rule": "greedy",
         "min_age": "",
+        "electorate": "per_resident",
         "review_due_days": "14",
     }
     for n, name in enumerate(DATES):
@@ -63,7 +64,7 @@ def _form_data(budget_round=None, wijk=None, **overrides):
         )
         data[name] = when.strftime("%Y-%m-%d %H:%M")
     if budget_round is not None:
-        for name in ("name", "ballot_style", "rule", "min_choices", "max_choices"):
+        for name in ("name", "ballot_style", "rule", "min_choices", "max_choices", "electorate"):
             data[name] = str(getattr(budget_round, name))
         data["budget"] = str(budget_round.budget)
     if wijk is not None:

@@ -158,8 +158,9 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         w.voting_batch, _letters = budget_services.voting_code_batch_create(
             actor=staff, budget_round=w.voting_round, addresses=addresses
         )
+        # Entered against the voter register: the letter code handed in with the form.
         w.paper_ballot = budget_services.paper_ballot_enter(
-            actor=staff, budget_round=w.voting_round, choices={w.project.pk: 1}
+            actor=staff, budget_round=w.voting_round, choices={w.project.pk: 1}, code=_letters[0][1]
         )
         w.voting_round_b = RoundFactory(wijk=other_wijk, phase="voting")
         ProjectFactory(round=w.voting_round_b, title="Jeu-de-boulesbaan")

@@ -10,10 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from budget.models import CountingRule, Project, ProjectStatus, Round
-from budget.services import paper_ballot_confirm, paper_ballot_enter
+from budget.models import CountingRule, Project, ProjectStatus, Round, VotingCode, VotingCodeBatch
+from budget.services import (
+    paper_ballot_confirm,
+    paper_ballot_discard,
+    paper_ballot_enter,
+    paper_forms_received_set,
+)
 from core.models import User, Wijk
 from core.roles import COUNCIL_STAFF
+from core.services import LetterAddress, letter_codes_issue
 
 PROJECTS = [
     ("Speeltuin opknappen", "Nieuwe toestellen en een zandbak bij het plein.", "12000"),
@@ -32,6 +38,8 @@ CLOSED_PROJECTS = [
     ("Groene schoolpleinen", "Tegels eruit en bomen erin op twee schoolpleinen.", "9000"),
 ]
 CLOSED_BALLOTS = [((0, 2), 6), ((0, 1, 2), 1), ((3, 1), 5)]
+# Each paper form was handed in with its letter code (the voter register); one was typed in
+# wrongly at first, discarded by the colleague and entered again.
 
 
 class Command(BaseCommand):
@@ -84,8 +92,10 @@ class Command(BaseCommand):
     def _closed_round(self, *, wijk: Wijk, now: datetime.datetime) -> None:
         """A round whose voting closed yesterday, with confirmed paper ballots, not counted.
 
-        The ballots go through the paper-ballot services (a coordinator enters them, a
-        colleague confirms), as they would at the wijkbedrijf; this needs two staff accounts.
+        The ballots go through the paper-ballot services (a coordinator records the forms
+        received and enters each against the letter code handed in with it, a colleague
+        confirms, or discards one typed in wrongly), as they would at the wijkbedrijf; this
+        needs two staff accounts. Received, entered and discarded add up, so it can be counted.
         """
         name = f"Groenbudget {now.year} {wijk.name}"
         if Round.objects.filter(wijk=wijk, name=name).exists():
@@ -110,6 +120,8 @@ class Command(BaseCommand):
             realisation_start=now + datetime.timedelta(days=60),
             ballot_style="knapsack",
             rule=CountingRule.EQUAL_SHARES_ADD1,
+            # The paper forms came with the letter code (the voter register of the round).
+            allow_letter_codes=True,
         )
         budget_round.full_clean()
         budget_round._change_reason = "Demo data"
@@ -128,12 +140,59 @@ class Command(BaseCommand):
             project._change_reason = "Demo data"
             project.save()
             projects.append(project)
-        for chosen, forms in CLOSED_BALLOTS:
-            for _form in range(forms):
-                ballot = paper_ballot_enter(
-                    actor=coordinator,
-                    budget_round=budget_round,
-                    choices={projects[index].pk: 1 for index in chosen},
-                )
-                paper_ballot_confirm(actor=colleague, ballot=ballot)
+        letters = self._closed_round_codes(budget_round=budget_round, actor=coordinator)
+        forms = [chosen for chosen, count in CLOSED_BALLOTS for _form in range(count)]
+        paper_forms_received_set(
+            actor=coordinator,
+            budget_round=budget_round,
+            received=len(forms),
+        )
+        wrong = paper_ballot_enter(
+            actor=coordinator,
+            budget_round=budget_round,
+            choices={projects[0].pk: 1, projects[1].pk: 1},
+            code=letters[0],
+        )
+        paper_ballot_discard(
+            actor=colleague, entry=wrong, reason="Verkeerd ingetypt; opnieuw ingevoerd."
+        )
+        for chosen, code in zip(forms, letters, strict=True):
+            entry = paper_ballot_enter(
+                actor=coordinator,
+                budget_round=budget_round,
+                choices={projects[index].pk: 1 for index in chosen},
+                code=code,
+            )
+            paper_ballot_confirm(actor=colleague, entry=entry)
         self.stdout.write(f"created {name} (voting closed, not counted)")
+
+    def _closed_round_codes(self, *, budget_round: Round, actor: User) -> list[str]:
+        """Letter codes for the closed round's paper voters (one per form, in the wijk).
+
+        Written directly, as the round's voting has closed (the service makes codes for
+        rounds still to vote only); the plain codes are used at once and never stored.
+        """
+        area = budget_round.wijk.postcodes.order_by("code").values_list("code", flat=True).first()
+        postcode = (area or "1000")[:4] + "GB"
+        forms = sum(count for _chosen, count in CLOSED_BALLOTS)
+        addresses = [
+            LetterAddress(street="Groenstraat", house_number=str(number), postcode=postcode)
+            for number in range(1, forms + 1)
+        ]
+        batch = VotingCodeBatch(round=budget_round, created_by=actor)
+        batch._change_reason = "Demo data"
+        batch.save()
+
+        def build_row(address: LetterAddress, hashed) -> VotingCode:
+            return VotingCode(
+                batch=batch,
+                selector=hashed.selector,
+                salt=hashed.salt,
+                digest=hashed.digest,
+                street=address.street,
+                house_number=address.house_number,
+                postcode=address.postcode,
+            )
+
+        letters = letter_codes_issue(addresses=addresses, actor=actor, build_row=build_row)
+        return [code for _address, code in letters]
