@@ -23,11 +23,23 @@ class BudgetConfig(AppConfig):
         from budget.models import Project
         from budget.services import project_review_concluded
         from core import privacy
+        from initiatives.selectors import initiative_interests
         from review import registry
 
         # Project proposals are reviewed by the wijkpanel; when it concludes,
-        # the project moves on to the feasibility check by staff.
-        registry.register(Project, registry.SubjectKind(on_concluded=project_review_concluded))
+        # the project moves on to the feasibility check by staff. Its proposer, and the
+        # initiators, supporters and volunteers of its initiative, are recused automatically.
+        registry.register(
+            Project,
+            registry.SubjectKind(
+                on_concluded=project_review_concluded,
+                interests=lambda project, user_ids: initiative_interests(
+                    initiative=project.initiative,
+                    user_ids=user_ids,
+                    others=[(project.proposed_by_id, registry.Interest.PROPOSER)],
+                ),
+            ),
+        )
         privacy.register(
             "budget",
             export=budget_privacy.budget_export,

@@ -22,17 +22,22 @@ class InitiativesConfig(AppConfig):
         from initiatives import privacy as initiatives_privacy
         from initiatives.models import Initiative
         from initiatives.rules import is_initiator
+        from initiatives.selectors import initiative_interests
         from initiatives.services import initiative_is_decided, initiative_review_concluded
         from review import registry
 
         # The wijkpanel reviews initiatives; when it ends, staff are told to decide. The
         # initiators may cancel the review: their withdrawal does so (initiative_transition).
+        # Its initiators, supporters and volunteers on the panel are recused automatically.
         registry.register(
             Initiative,
             registry.SubjectKind(
                 on_concluded=initiative_review_concluded,
                 is_decided=initiative_is_decided,
                 may_cancel=is_initiator,
+                interests=lambda initiative, user_ids: initiative_interests(
+                    initiative=initiative, user_ids=user_ids
+                ),
             ),
         )
         # What initiatives add to a resident's data export, deletion and retention.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -231,3 +232,36 @@ def decision_timeline(*, initiative: Initiative) -> list[DecisionStep]:
             )
         previous = record.status
     return steps
+
+
+def initiative_interests(
+    *,
+    initiative: Initiative | None,
+    user_ids: Collection[int],
+    others: Iterable[tuple[int | None, str]] = (),
+) -> list[tuple[int, str]]:
+    """Who among `user_ids` has a stake in an initiative, as (user id, review Interest value).
+
+    Its initiator and co-initiators, its supporters and volunteers, and `others` the caller
+    adds (the applicant of a subsidy, the proposer of a budget project). The wijkpanel's
+    review recuses such members automatically (review.registry.SubjectKind.interests).
+    """
+    ids = set(user_ids)
+    found = [(user_id, interest) for user_id, interest in others if user_id in ids]
+    if initiative is None or not ids:
+        return found
+    if initiative.created_by_id in ids:
+        found.append((initiative.created_by_id, "initiator"))
+    found += list(
+        InitiativeMember.objects.filter(initiative=initiative, user_id__in=ids).values_list(
+            "user_id", "role"
+        )
+    )
+    for model, interest in ((Support, "supporter"), (Volunteer, "volunteer")):
+        found += [
+            (user_id, interest)
+            for user_id in model.objects.filter(initiative=initiative, user_id__in=ids).values_list(
+                "user_id", flat=True
+            )
+        ]
+    return found

@@ -1,11 +1,14 @@
-"""Forms of the wijkpanel review: declaration, a member's review, the advice, proceeding."""
+"""Forms of the wijkpanel review: declaration, a member's review, the advice, proceeding,
+the assignment to members and a substitute chair."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
 from review.models import SCORE_MAX, SCORE_MIN, Advice, Review
+from review.selectors import ReviewPanel
 
 # Radio groups are rendered as a fieldset with a legend (templates/review/forms/radio_field.html).
 RADIO_TEMPLATE = "review/forms/radio_field.html"
@@ -129,3 +132,55 @@ class ProceedWithoutAdviceForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("State why you proceed without advice.")},
     )
+
+
+class AssignForm(forms.Form):
+    """The members a review is assigned to; none ticked: the whole panel."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members who review this submission"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick none to leave the review to the whole panel. Whoever chairs the review "
+            "always reviews too; recused members do not count."
+        ),
+    )
+
+    def __init__(self, *args, panel: ReviewPanel, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["members"]
+        field.queryset = User.objects.filter(pk__in=[seat.member.pk for seat in panel.seats])
+        recused = {seat.member.pk for seat in panel.recusals}
+        labels = {seat.member.pk: str(seat.member) for seat in panel.seats}
+        field.label_from_instance = lambda user: (
+            _("%(name)s (recused)") % {"name": labels.get(user.pk, str(user))}
+            if user.pk in recused
+            else labels.get(user.pk, str(user))
+        )
+
+
+class SubstituteForm(forms.Form):
+    """The member who chairs one review instead of a recused or absent chair and vice-chair."""
+
+    member = forms.ModelChoiceField(
+        label=_("Substitute chair"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody (the chair or vice-chair chairs)"),
+        help_text=_("Only members who are not recused from this review."),
+    )
+    reason = forms.CharField(
+        label=_("Why does a substitute chair this review?"),
+        help_text=_("For instance: the chair and the vice-chair are recused or absent."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, panel: ReviewPanel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = User.objects.filter(
+            pk__in=[seat.member.pk for seat in panel.seats if not seat.recused]
+        )

@@ -6,6 +6,12 @@ Interface used by the other apps (see services.py): `review_open`,
 whether they have a conflict of interest (then they are recused), then scores
 the criteria, advises and gives reasons; the chair writes the panel's advice
 once a quorum of the members has reviewed.
+
+A member with a stake in the subject (its initiator, applicant, a supporter or volunteer:
+see registry.SubjectKind.interests) is recused automatically. The chair's role passes to
+the vice-chair when the chair is recused, or to a substitute staff name for one review.
+Staff or the chair may assign a review to some members (ReviewAssignment) instead of the
+whole panel.
 """
 
 from __future__ import annotations
@@ -77,6 +83,17 @@ class Review(models.Model):
     decision_approved = models.BooleanField(_("decision: approved"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     deviation_reason = models.TextField(_("why the decision deviates from the advice"), blank=True)
+    # A member staff name to take the chair's role for this review only (the chair and the
+    # vice-chair are recused or absent), with staff's reason.
+    substitute_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("substitute chair"),
+    )
+    substitute_reason = models.TextField(_("why a substitute chairs this review"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -204,6 +221,28 @@ class MemberReview(models.Model):
             errors["reasoning"] = [_("Explain your advice.")]
         if errors:
             raise ValidationError(errors)
+
+
+class ReviewAssignment(models.Model):
+    """One member a review is assigned to; a review without any is for the whole panel."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="assignments")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "pk"]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="one_assignment_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.review}"
 
 
 class ReviewReminder(models.Model):

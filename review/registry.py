@@ -5,16 +5,31 @@ registers a handler in its app's `ready()`; the review calls it when the
 chair has written the advice, or when staff proceed without advice. When the
 subject leaves the procedure (withdrawn), the subject's own service cancels the
 review (`review_cancel_open`); `may_cancel` says who may do that on its behalf.
-The review itself knows nothing about the kinds it serves.
+`interests` names the people with a stake in a subject (its initiators, applicants,
+supporters, volunteers): a panel member among them is recused from its review
+automatically. The review itself knows nothing about the kinds it serves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Interest(models.TextChoices):
+    """Why someone has a stake in a subject; the label completes "you are ..."."""
+
+    INITIATOR = "initiator", _("the initiator of the initiative")
+    CO_INITIATOR = "co_initiator", _("a co-initiator of the initiative")
+    APPLICANT = "applicant", _("the applicant")
+    PROPOSER = "proposer", _("the proposer of the project")
+    ORGANISATION = "organisation", _("a member of the applying organisation")
+    SUPPORTER = "supporter", _("a supporter of the initiative")
+    VOLUNTEER = "volunteer", _("a volunteer for the initiative")
 
 
 def _never_decided(subject: Any) -> bool:
@@ -23,6 +38,10 @@ def _never_decided(subject: Any) -> bool:
 
 def _nobody(user: Any, subject: Any) -> bool:
     return False
+
+
+def _no_interests(subject: Any, user_ids: Collection[int]) -> Iterable[tuple[int, str]]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,9 @@ class SubjectKind:
     # Who, besides council staff, may cancel the open review because the subject left the
     # procedure: called as may_cancel(user, subject) (initiatives: its initiators, who withdraw).
     may_cancel: Callable[[Any, Any], bool] = _nobody
+    # Who among `user_ids` has a stake in the subject, as (user id, Interest value) pairs:
+    # called as interests(subject, user_ids). Such panel members are recused automatically.
+    interests: Callable[[Any, Collection[int]], Iterable[tuple[int, str]]] = _no_interests
 
 
 _KINDS: dict[type[models.Model], SubjectKind] = {}

@@ -1,9 +1,14 @@
 """Permissions of wijkpanel reviews.
 
 Panel rights hold only during a member's term (core's `is_panel_member_of_wijk`).
-A member who declared a conflict of interest is recused: no scores, no view of
-the others' reviews or of the advice until it is public. A member sees the
-others' reviews only after submitting their own (or once the advice is written).
+A member who declared a conflict of interest, or who has a stake in the subject (its
+initiator, applicant, a supporter or volunteer: recused automatically), is recused: no
+scores, no view of the others' reviews or of the advice until it is public. Everyone on
+the panel, the chair too, sees the others' reviews only after submitting their own (or
+once the advice is written); staff who hold a seat in the panel are members here.
+The advice is written by whoever chairs this review (selectors.review_panel: the chair,
+else the vice-chair, or a substitute staff named) after declaring no conflict.
+When a review is assigned to some members, only they (and whoever chairs) review it.
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ import rules
 from django.utils import timezone
 
 from core.models import PanelMembership
-from core.rules import is_council_staff, is_panel_chair_of_wijk, is_panel_member_of_wijk
+from core.rules import is_council_staff, is_panel_member_of_wijk
 from review import registry
 from review.models import MemberReview, Review
-from review.selectors import advice_is_public
+from review.selectors import ReviewPanel, Seat, advice_is_public, review_panel
 
 
 def _own(user, review: Review | None) -> MemberReview | None:
@@ -28,6 +33,28 @@ def _own(user, review: Review | None) -> MemberReview | None:
     return cache[user.pk]
 
 
+def panel_of(review: Review) -> ReviewPanel:
+    """The review's panel today, computed once per review object (services drop the cache)."""
+    cached = review.__dict__.get("_review_panel")
+    if cached is None:
+        cached = review_panel(review=review)
+        review.__dict__["_review_panel"] = cached
+    return cached
+
+
+def forget_cached(review: Review) -> None:
+    """Drop what the predicates cached on a review object: its state changed."""
+    review.__dict__.pop("_review_panel", None)
+    review.__dict__.pop("_own_member_reviews", None)
+
+
+def seat_of(user, review: Review | None) -> Seat | None:
+    """The user's seat in the review's panel today, if they have one."""
+    if review is None or not user.is_authenticated:
+        return None
+    return panel_of(review).seat_of(user.pk)
+
+
 @rules.predicate
 def is_active_panel_member(user) -> bool:
     """A member of any wijkpanel whose term includes today."""
@@ -37,10 +64,23 @@ def is_active_panel_member(user) -> bool:
 
 
 @rules.predicate
-def is_recused(user, review=None) -> bool:
+def has_declared_conflict(user, review=None) -> bool:
     """The user declared a conflict of interest for this review."""
     own = _own(user, review)
     return own is not None and own.has_conflict
+
+
+@rules.predicate
+def is_recused_automatically(user, review=None) -> bool:
+    """The user has a stake in the subject (initiator, applicant, supporter, volunteer)."""
+    seat = seat_of(user, review)
+    return seat is not None and seat.automatically_recused
+
+
+@rules.predicate
+def is_recused(user, review=None) -> bool:
+    """Recused: declared a conflict of interest, or has a stake in the subject."""
+    return has_declared_conflict(user, review) or is_recused_automatically(user, review)
 
 
 @rules.predicate
@@ -48,6 +88,22 @@ def has_declared_no_conflict(user, review=None) -> bool:
     """The user declared that they have no conflict of interest for this review."""
     own = _own(user, review)
     return own is not None and not own.has_conflict
+
+
+@rules.predicate
+def is_assigned(user, review=None) -> bool:
+    """The review is for the user: for the whole panel, assigned to them, or they chair it."""
+    seat = seat_of(user, review)
+    return seat is not None and seat.assigned
+
+
+@rules.predicate
+def chairs_review(user, review=None) -> bool:
+    """The user chairs this review: the chair, else the vice-chair, or staff's substitute."""
+    if review is None or not user.is_authenticated:
+        return False
+    chair = panel_of(review).chair
+    return chair is not None and chair.member.pk == user.pk
 
 
 @rules.predicate
@@ -87,28 +143,39 @@ def may_cancel_for_subject(user, review=None) -> bool:
 
 panel_member = is_panel_member_of_wijk
 not_recused_member = panel_member & ~is_recused
+# Staff see every review, except one of a panel they sit on: there they are members.
+staff_outside_panel = is_council_staff & ~panel_member
 
 rules.add_perm("review.view_dashboard", is_active_panel_member)
 rules.add_perm("review.view_overview", is_council_staff)
 rules.add_perm("review.view_review", is_council_staff | panel_member)
 rules.add_perm("review.view_history", is_council_staff)
-rules.add_perm("review.declare", panel_member & review_is_open & ~is_recused)
+# Who reviews, who is recused and why, who chairs.
+rules.add_perm("review.view_panel", is_council_staff | chairs_review)
+rules.add_perm("review.declare", panel_member & review_is_open & ~is_recused & is_assigned)
 rules.add_perm(
-    "review.submit_member_review", has_declared_no_conflict & panel_member & review_is_open
+    "review.submit_member_review",
+    has_declared_no_conflict & panel_member & review_is_open & ~is_recused & is_assigned,
 )
 rules.add_perm(
     "review.view_member_reviews",
-    is_council_staff
+    staff_outside_panel
     | (not_recused_member & (has_submitted_own_review | review_is_concluded))
     | (panel_member & review_advice_is_public),
 )
 rules.add_perm(
     "review.view_advice",
-    is_council_staff
+    staff_outside_panel
     | (not_recused_member & review_is_concluded)
     | (panel_member & review_advice_is_public),
 )
-rules.add_perm("review.write_advice", is_panel_chair_of_wijk & ~is_recused & review_is_open)
+# Whoever chairs the review writes the advice, after declaring no conflict of interest.
+rules.add_perm(
+    "review.write_advice",
+    chairs_review & has_declared_no_conflict & ~is_recused & review_is_open,
+)
+rules.add_perm("review.assign", (is_council_staff | chairs_review) & review_is_open)
+rules.add_perm("review.name_substitute", is_council_staff & review_is_open)
 rules.add_perm("review.proceed_without_advice", is_council_staff)
 rules.add_perm("review.record_decision", is_council_staff)
 rules.add_perm("review.cancel", is_council_staff | may_cancel_for_subject)

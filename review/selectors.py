@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import PanelMembership, User, Wijk
 from review import registry
@@ -68,7 +70,7 @@ def active_memberships(*, wijk: Wijk, day: datetime.date | None = None) -> Query
 
 @dataclass(frozen=True)
 class Quorum:
-    """How many non-recused active members reviewed, and how many are needed."""
+    """How many non-recused assigned active members reviewed, and how many are needed."""
 
     eligible: int
     submitted: int
@@ -84,24 +86,153 @@ class Quorum:
         return self.eligible > 0 and self.submitted >= self.needed
 
 
-def _quorum(member_ids: set[int], member_reviews: list[MemberReview]) -> Quorum:
-    recused = {mr.member_id for mr in member_reviews if mr.has_conflict} & member_ids
-    submitted = {mr.member_id for mr in member_reviews if mr.is_submitted} & member_ids
-    return Quorum(
-        eligible=len(member_ids - recused), submitted=len(submitted - recused), recused=len(recused)
-    )
+def review_interests(*, review: Review, user_ids: Collection[int]) -> dict[int, list[str]]:
+    """Who among `user_ids` has a stake in the review's subject, with why (Interest values)."""
+    kind = registry.kind_for(review.content_type.model_class())
+    subject = review.subject
+    found: dict[int, list[str]] = {}
+    if kind is None or subject is None or not user_ids:
+        return found
+    for user_id, interest in kind.interests(subject, set(user_ids)):
+        reasons = found.setdefault(user_id, [])
+        if interest not in reasons:
+            reasons.append(interest)
+    return found
+
+
+def interest_labels(interests: list[str]) -> list[str]:
+    """The readable reasons of a recusal, for "you are ..." (unknown values as they are)."""
+    labels = dict(registry.Interest.choices)
+    return [str(labels.get(value, value)) for value in interests]
+
+
+class ChairRole(models.TextChoices):
+    """Whose seat chairs one review."""
+
+    CHAIR = "chair", _("chair")
+    VICE_CHAIR = "vice_chair", _("vice-chair, for the recused chair")
+    SUBSTITUTE = "substitute", _("substitute named by staff")
+
+
+@dataclass
+class Seat:
+    """One active member of the wijk's panel and their part in one review."""
+
+    membership: PanelMembership
+    own: MemberReview | None
+    interests: list[str]  # why the member is recused automatically (Interest values)
+    assigned: bool = True  # reviews this submission: the whole panel, or assigned to them
+
+    @property
+    def member(self) -> User:
+        return self.membership.member
+
+    @property
+    def declared_conflict(self) -> bool:
+        return self.own is not None and self.own.has_conflict
+
+    @property
+    def automatically_recused(self) -> bool:
+        return bool(self.interests)
+
+    @property
+    def recused(self) -> bool:
+        return self.declared_conflict or self.automatically_recused
+
+    @property
+    def interest_labels(self) -> list[str]:
+        return interest_labels(self.interests)
+
+    @property
+    def declared(self) -> bool:
+        """Declared no conflict of interest (and is not recused automatically)."""
+        return self.own is not None and not self.recused
+
+    @property
+    def submitted(self) -> bool:
+        return self.own is not None and self.own.is_submitted and not self.recused
+
+
+@dataclass
+class ReviewPanel:
+    """The panel of one review today: who reviews, who is recused and why, who chairs."""
+
+    seats: list[Seat]
+    chair: Seat | None  # who acts as chair for this review (None: nobody can)
+    chair_role: str  # a ChairRole value, or "" when nobody chairs
+    assigned_only: bool  # assigned to some members instead of the whole panel
+
+    def seat_of(self, user_id: int | None) -> Seat | None:
+        return next((seat for seat in self.seats if seat.member.pk == user_id), None)
+
+    @property
+    def recusals(self) -> list[Seat]:
+        return [seat for seat in self.seats if seat.recused]
+
+    @property
+    def reviewers(self) -> list[Seat]:
+        """The members whose reviews count: assigned (or the whole panel) and not recused."""
+        return [seat for seat in self.seats if seat.assigned and not seat.recused]
+
+    @property
+    def quorum(self) -> Quorum:
+        return Quorum(
+            eligible=len(self.reviewers),
+            submitted=sum(1 for seat in self.reviewers if seat.submitted),
+            recused=sum(1 for seat in self.seats if seat.assigned and seat.recused),
+        )
+
+    @property
+    def chair_role_label(self) -> str:
+        return str(ChairRole(self.chair_role).label) if self.chair_role else ""
+
+
+def _acting_chair(seats: list[Seat], review: Review) -> tuple[Seat | None, str]:
+    # A substitute staff named takes precedence (the chair is absent), then the chair,
+    # then the vice-chair; a recused member never chairs.
+    candidates: list[tuple[int | None, str]] = [(review.substitute_chair_id, ChairRole.SUBSTITUTE)]
+    candidates += [(s.member.pk, ChairRole.CHAIR) for s in seats if s.membership.is_chair]
+    candidates += [(s.member.pk, ChairRole.VICE_CHAIR) for s in seats if s.membership.is_vice_chair]
+    for member_id, role in candidates:
+        seat = next((s for s in seats if member_id is not None and s.member.pk == member_id), None)
+        if seat is not None and not seat.recused:
+            return seat, str(role)
+    return None, ""
+
+
+def review_panel(
+    *, review: Review, memberships: list[PanelMembership] | None = None
+) -> ReviewPanel:
+    """Who reviews a review today and who chairs it, computed afresh (a few queries)."""
+    if memberships is None:
+        memberships = list(active_memberships(wijk=review.wijk))
+    own = {mr.member_id: mr for mr in review.member_reviews.all()}
+    interests = review_interests(review=review, user_ids=[m.member_id for m in memberships])
+    assigned_ids = {assignment.member_id for assignment in review.assignments.all()}
+    seats = [
+        Seat(membership=m, own=own.get(m.member_id), interests=interests.get(m.member_id, []))
+        for m in memberships
+    ]
+    chair, role = _acting_chair(seats, review)
+    if assigned_ids:
+        # The one who chairs always reviews too: the advice needs their own review first.
+        for seat in seats:
+            seat.assigned = seat.member.pk in assigned_ids or seat is chair
+    return ReviewPanel(seats=seats, chair=chair, chair_role=role, assigned_only=bool(assigned_ids))
 
 
 def review_quorum(*, review: Review) -> Quorum:
-    """The quorum of a review today, counting only members whose term includes today."""
-    member_ids = set(active_memberships(wijk=review.wijk).values_list("member_id", flat=True))
-    return _quorum(member_ids, list(review.member_reviews.all()))
+    """The quorum of a review today: the assigned (or all) active members not recused."""
+    return review_panel(review=review).quorum
 
 
 def member_reviews_submitted(*, review: Review) -> QuerySet[MemberReview]:
-    """The submitted reviews of the members, oldest first."""
+    """The submitted reviews of the members who are not recused, oldest first."""
+    members = [m.member_id for m in active_memberships(wijk=review.wijk)]
+    recused = list(review_interests(review=review, user_ids=members))
     return (
         MemberReview.objects.filter(review=review, submitted_at__isnull=False, has_conflict=False)
+        .exclude(member_id__in=recused)
         .select_related("member__profile", "review")
         .order_by("submitted_at", "pk")
     )
@@ -154,6 +285,10 @@ class DashboardRow:
     review: Review
     own: MemberReview | None
     advice_visible: bool = False
+    # Why the member is recused automatically (labels), empty when they are not.
+    interests: list[str] = field(default_factory=list)
+    # The review is for them (the whole panel, assigned to them, or they chair it).
+    assigned: bool = True
 
 
 @dataclass
@@ -187,7 +322,21 @@ def panel_dashboard(*, user: User) -> Dashboard:
     for mr in MemberReview.objects.filter(member=user, review__in=reviews):
         mr.review = by_pk[mr.review_id]  # the review loaded above, with its subject
         own[mr.review_id] = mr
-    open_rows = [DashboardRow(review=r, own=own.get(r.pk)) for r in reviews if r.is_open]
+
+    def interests(review: Review) -> list[str]:
+        return interest_labels(review_interests(review=review, user_ids=[user.pk]).get(user.pk, []))
+
+    open_rows = []
+    for review in (r for r in reviews if r.is_open):
+        seat = review_panel(review=review).seat_of(user.pk)
+        open_rows.append(
+            DashboardRow(
+                review=review,
+                own=own.get(review.pk),
+                interests=seat.interest_labels if seat is not None else [],
+                assigned=seat is None or seat.assigned,
+            )
+        )
     history = []
     for review in sorted(
         (r for r in reviews if not r.is_open),
@@ -195,14 +344,12 @@ def panel_dashboard(*, user: User) -> Dashboard:
         reverse=True,
     ):
         mine = own.get(review.pk)
-        recused = mine is not None and mine.has_conflict
-        history.append(
-            DashboardRow(
-                review=review,
-                own=mine,
-                advice_visible=not recused or advice_is_public(review=review),
-            )
+        public = advice_is_public(review=review)
+        # A recused member (declared, or with a stake in the subject) waits for the decision.
+        recused = not public and (
+            (mine is not None and mine.has_conflict) or bool(interests(review))
         )
+        history.append(DashboardRow(review=review, own=mine, advice_visible=not recused))
     reviewed = sorted(
         (mr for mr in own.values() if mr.is_submitted),
         key=lambda mr: mr.submitted_at or mr.declared_at,
@@ -223,7 +370,7 @@ def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) ->
     """Every review with its state and quorum, open ones first by due date."""
     qs = (
         Review.objects.select_related("wijk", "content_type", "advice_by")
-        .prefetch_related("member_reviews", "subject")
+        .prefetch_related("member_reviews", "assignments", "subject")
         .annotate(
             concluded=Case(
                 When(status=ReviewStatus.OPEN, then=Value(0)),
@@ -240,14 +387,20 @@ def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) ->
     elif status in ReviewStatus.values:
         qs = qs.filter(status=status)
     reviews = list(qs[:500])
-    members: dict[int, set[int]] = {}
-    for membership in PanelMembership.objects.active_on(timezone.localdate()).filter(
-        wijk_id__in={r.wijk_id for r in reviews}
+    members: dict[int, list[PanelMembership]] = {}
+    for membership in (
+        PanelMembership.objects.active_on(timezone.localdate())
+        .filter(wijk_id__in={r.wijk_id for r in reviews})
+        .select_related("member")
     ):
-        members.setdefault(membership.wijk_id, set()).add(membership.member_id)
+        members.setdefault(membership.wijk_id, []).append(membership)
+    # The quorum shows for open reviews only: each asks its subject who has a stake in it.
     return [
         OverviewRow(
-            review=r, quorum=_quorum(members.get(r.wijk_id, set()), list(r.member_reviews.all()))
+            review=r,
+            quorum=review_panel(review=r, memberships=members.get(r.wijk_id, [])).quorum
+            if r.is_open
+            else Quorum(eligible=0, submitted=0, recused=0),
         )
         for r in reviews
     ]
@@ -256,7 +409,7 @@ def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) ->
 def panel_memberships_for_staff(*, wijk: Wijk | None = None) -> QuerySet[PanelMembership]:
     """Panel memberships, current and past, per wijk, chair first."""
     qs = PanelMembership.objects.select_related("wijk", "member__profile").order_by(
-        "wijk__name", "-is_chair", "term_start", "pk"
+        "wijk__name", "-is_chair", "-is_vice_chair", "term_start", "pk"
     )
     if wijk is not None:
         qs = qs.filter(wijk=wijk)

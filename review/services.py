@@ -13,6 +13,11 @@ service, in the same transaction), and the selectors `review_for` and
 The first two call the subject kind's `on_concluded(subject=, review=, actor=)`;
 a cancellation does not (the subject's app started it). Member reviews are
 frozen from then on, and reminders only go out for open reviews.
+
+Recusal is automatic for members with a stake in the subject (rules.py); every service
+refuses them with the reason. While open, staff or whoever chairs may assign the review
+to some members (`review_assign`), and staff may name a substitute chair
+(`review_name_substitute`); both are recorded in the review's history with the actor.
 """
 
 from __future__ import annotations
@@ -35,11 +40,13 @@ from review.models import (
     Advice,
     MemberReview,
     Review,
+    ReviewAssignment,
     ReviewReminder,
     ReviewStatus,
     advice_deviates,
 )
-from review.selectors import active_memberships, review_quorum
+from review.rules import forget_cached, panel_of
+from review.selectors import active_memberships, review_panel
 
 DEFAULT_DUE_DAYS = 14
 # Reminders go out this many days before the due date (the command can override it).
@@ -52,7 +59,26 @@ def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
 
 
 def _locked(review: Review) -> Review:
+    # The caller's object no longer tells the truth about the panel once this changes it.
+    forget_cached(review)
     return Review.objects.select_for_update().select_related("wijk").get(pk=review.pk)
+
+
+def _why_not_reviewing(actor: User, review: Review) -> str:
+    """Why the actor cannot review this review, in words for them ("" when they can)."""
+    seat = panel_of(review).seat_of(actor.pk)
+    if seat is None:
+        return _("Only the members of this wijk's panel review it.")
+    if seat.automatically_recused:
+        return _(
+            "You are recused from this review because you are %(reasons)s. "
+            "You will see the advice when it is published."
+        ) % {"reasons": _(", and ").join(seat.interest_labels)}
+    if seat.declared_conflict:
+        return _("You declared a conflict of interest and are recused.")
+    if not seat.assigned:
+        return _("This review is assigned to other members of the panel.")
+    return ""
 
 
 def _require_open(review: Review) -> None:
@@ -90,8 +116,10 @@ def review_open(
             _save(review, actor=actor, reason=_("Review opened"))
     except IntegrityError as error:
         raise ValidationError(_("This submission is already being reviewed.")) from error
-    for membership in active_memberships(wijk=wijk):
-        notifications.send_assignment(review=review, member=membership.member)
+    # Members with a stake in the subject are recused: they are not asked to review.
+    for seat in review_panel(review=review).seats:
+        if not seat.recused:
+            notifications.send_assignment(review=review, member=seat.member)
     return review
 
 
@@ -102,7 +130,9 @@ def member_review_declare(
     """A member declares whether they have a conflict of interest; with one they are recused."""
     review = _locked(review)
     if not actor.has_perm("review.declare", review):
-        raise PermissionDenied(_("You cannot make a declaration for this review."))
+        raise PermissionDenied(
+            _why_not_reviewing(actor, review) or _("You cannot make a declaration for this review.")
+        )
     own = MemberReview.objects.filter(review=review, member=actor).first()
     if own is None:
         own = MemberReview(review=review, member=actor, has_conflict=has_conflict)
@@ -129,7 +159,10 @@ def member_review_submit(
     review = _locked(review)
     _require_open(review)
     if not actor.has_perm("review.submit_member_review", review):
-        raise PermissionDenied(_("First declare whether you have a conflict of interest."))
+        raise PermissionDenied(
+            _why_not_reviewing(actor, review)
+            or _("First declare whether you have a conflict of interest.")
+        )
     own = MemberReview.objects.get(review=review, member=actor)
     revising = own.is_submitted
     own.scores = {key: scores.get(key) for key in review.criteria}
@@ -141,6 +174,21 @@ def member_review_submit(
     return own
 
 
+def _why_not_advising(actor: User, review: Review) -> str:
+    panel = panel_of(review)
+    seat = panel.seat_of(actor.pk)
+    if seat is not None and seat.recused and seat.membership.is_chair:
+        return _(
+            "You are recused from this review, so you do not write its advice: the "
+            "vice-chair does, or a substitute named by the municipality."
+        )
+    if panel.chair is None or panel.chair.member.pk != actor.pk:
+        return _("Only the chair of this wijkpanel can write the advice.")
+    return _(
+        "First declare whether you have a conflict of interest; then you can write the advice."
+    )
+
+
 def _conclude(review: Review, *, actor: User) -> None:
     kind = registry.kind_for(review.content_type.model_class())
     if kind is not None:
@@ -149,12 +197,13 @@ def _conclude(review: Review, *, actor: User) -> None:
 
 @transaction.atomic
 def review_write_advice(*, actor: User, review: Review, advice: str, text: str) -> Review:
-    """The chair writes the panel's advice once a quorum of the members has reviewed."""
+    """Whoever chairs the review writes the panel's advice, after their own declaration,
+    once a quorum of the (assigned) members has reviewed."""
     review = _locked(review)
     _require_open(review)
     if not actor.has_perm("review.write_advice", review):
-        raise PermissionDenied(_("Only the chair of this wijkpanel can write the advice."))
-    quorum = review_quorum(review=review)
+        raise PermissionDenied(_why_not_advising(actor, review))
+    quorum = panel_of(review).quorum
     if not quorum.met:
         raise ValidationError(
             _(
@@ -292,8 +341,120 @@ def review_cancel_open(*, actor: User, subject: models.Model, reason: str) -> Re
     return review_cancel(actor=actor, review=review, reason=reason)
 
 
+def _names(members: list[User]) -> str:
+    return ", ".join(sorted(str(member) for member in members)) or "-"
+
+
+@transaction.atomic
+def review_assign(*, actor: User, review: Review, members: list[User]) -> Review:
+    """Staff or whoever chairs assign the review to some members; none: the whole panel.
+
+    The quorum is then counted over the assigned members who are not recused (and whoever
+    chairs, who always reviews); reminders go only to them. A member who already submitted
+    a review stays assigned.
+    """
+    review = _locked(review)
+    _require_open(review)
+    if not actor.has_perm("review.assign", review):
+        raise PermissionDenied(
+            _("Only council staff or the chair of this review can assign it to members.")
+        )
+    panel = panel_of(review)
+    chosen = {member.pk: member for member in members}
+    seats = {seat.member.pk: seat for seat in panel.seats}
+    strangers = [member for pk, member in chosen.items() if pk not in seats]
+    if strangers:
+        raise ValidationError(
+            {
+                "members": _("%(names)s has no seat in this wijkpanel today.")
+                % {"names": _names(strangers)}
+            },
+            code="not_a_member",
+        )
+    if chosen:
+        left_out = [
+            seat.member
+            for pk, seat in seats.items()
+            if pk not in chosen and seat.submitted and seat is not panel.chair
+        ]
+        if left_out:
+            raise ValidationError(
+                {
+                    "members": _("%(names)s already submitted a review; they stay assigned.")
+                    % {"names": _names(left_out)}
+                },
+                code="already_reviewed",
+            )
+        if not any(not seats[pk].recused for pk in chosen):
+            raise ValidationError(
+                {"members": _("Assign at least one member who is not recused.")},
+                code="all_recused",
+            )
+    current = {a.member_id: a for a in ReviewAssignment.objects.filter(review=review)}
+    for pk, assignment in current.items():
+        if pk not in chosen:
+            # The history's deletion row records who took the assignment back.
+            assignment._history_user = actor  # type: ignore[attr-defined]
+            assignment._change_reason = _("No longer assigned")  # type: ignore[attr-defined]
+            assignment.delete()
+    for pk, member in chosen.items():
+        if pk not in current:
+            _save(
+                ReviewAssignment(review=review, member=member),
+                actor=actor,
+                reason=_("Assigned to review"),
+            )
+    if chosen:
+        reason = _("Review assigned to: %(names)s") % {"names": _names(list(chosen.values()))}
+    else:
+        reason = _("Review assigned to the whole panel")
+    _save(review, actor=actor, reason=reason)
+    forget_cached(review)
+    return review
+
+
+@transaction.atomic
+def review_name_substitute(
+    *, actor: User, review: Review, member: User | None, reason: str = ""
+) -> Review:
+    """Staff name a member to chair this one review (the chair and vice-chair are recused
+    or absent); None takes the substitute back."""
+    review = _locked(review)
+    _require_open(review)
+    if not actor.has_perm("review.name_substitute", review):
+        raise PermissionDenied(_("Only council staff can name a substitute chair."))
+    if member is None:
+        review.substitute_chair = None
+        review.substitute_reason = ""
+        _save(review, actor=actor, reason=_("Substitute chair taken back"))
+        return review
+    seat = panel_of(review).seat_of(member.pk)
+    if seat is None:
+        raise ValidationError(
+            {"member": _("The substitute must have a seat in this wijkpanel today.")},
+            code="not_a_member",
+        )
+    if seat.recused:
+        raise ValidationError(
+            {"member": _("%(name)s is recused from this review.") % {"name": member}},
+            code="recused",
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("State why a substitute chairs this review.")})
+    review.substitute_chair = member
+    review.substitute_reason = reason.strip()
+    _save(
+        review,
+        actor=actor,
+        reason=_("Substitute chair named: %(name)s (%(reason)s)")
+        % {"name": member, "reason": review.substitute_reason},
+    )
+    return review
+
+
 def review_reminders_send(*, days: int = DEFAULT_REMINDER_DAYS) -> int:
-    """Remind members who have not reviewed yet, `days` before the due date; once per member."""
+    """Remind the assigned members who have not reviewed yet, `days` before the due date;
+    once per member, never a recused one."""
     today = timezone.localdate()
     sent = 0
     reviews = Review.objects.filter(
@@ -302,17 +463,12 @@ def review_reminders_send(*, days: int = DEFAULT_REMINDER_DAYS) -> int:
         due_date__lte=today + datetime.timedelta(days=days),
     ).select_related("wijk", "content_type")
     for review in reviews:
-        done = set(
-            MemberReview.objects.filter(review=review)
-            .filter(models.Q(has_conflict=True) | models.Q(submitted_at__isnull=False))
-            .values_list("member_id", flat=True)
-        )
         reminded = set(review.reminders.values_list("member_id", flat=True))
-        for membership in active_memberships(wijk=review.wijk):
-            member = membership.member
-            if member.pk in done or member.pk in reminded:
+        # Only the members the review is for (assigned, or the whole panel), not recused.
+        for seat in review_panel(review=review).reviewers:
+            if seat.submitted or seat.member.pk in reminded:
                 continue
-            sent += _remind(review=review, member=member)
+            sent += _remind(review=review, member=seat.member)
     return sent
 
 

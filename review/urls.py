@@ -14,11 +14,17 @@ urlpatterns = [
         name="member_review",
     ),
     path("wijkpanel/beoordelingen/<int:pk>/advies/", views.write_advice, name="advice"),
+    path("wijkpanel/beoordelingen/<int:pk>/toewijzen/", views.assign, name="assign"),
     path("beheer/wijkpanel/", views.staff_overview, name="staff_overview"),
     path("beheer/wijkpanel/leden/", views.staff_members, name="staff_members"),
     path(
         "beheer/wijkpanel/<int:pk>/zonder-advies/",
         views.proceed_without_advice,
         name="proceed_without_advice",
+    ),
+    path(
+        "beheer/wijkpanel/<int:pk>/vervangend-voorzitter/",
+        views.name_substitute,
+        name="name_substitute",
     ),
 ]

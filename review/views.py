@@ -19,11 +19,14 @@ from plumbing.views import form_view
 from review import selectors, services
 from review.forms import (
     AdviceForm,
+    AssignForm,
     DeclarationForm,
     MemberReviewForm,
     ProceedWithoutAdviceForm,
+    SubstituteForm,
 )
 from review.models import Review, ReviewStatus
+from review.rules import chairs_review, panel_of
 
 
 def _no_object(request, **kwargs):
@@ -74,13 +77,18 @@ def detail(request, obj: Review):
         for member_review in obj.member_reviews.select_related("member__profile"):
             timeline += history_timeline(obj=member_review)
         timeline.sort(key=lambda entry: entry.when, reverse=True)
+    panel = panel_of(obj)
     return render(
         request,
         "review/review_detail.html",
         {
             "review": obj,
             "own": selectors.member_review_of(review=obj, user=user),
-            "quorum": selectors.review_quorum(review=obj),
+            # The visitor's own seat: why they are recused, or that others review it.
+            "seat": panel.seat_of(user.pk),
+            # Who reviews, who is recused and why, who chairs: for staff and the chair.
+            "panel": panel if user.has_perm("review.view_panel", obj) else None,
+            "quorum": panel.quorum,
             "member_reviews": selectors.member_reviews_submitted(review=obj)
             if can_see_reviews
             else None,
@@ -91,6 +99,8 @@ def detail(request, obj: Review):
             "can_submit": user.has_perm("review.submit_member_review", obj),
             "can_write_advice": user.has_perm("review.write_advice", obj),
             "can_proceed": user.has_perm("review.proceed_without_advice", obj) and obj.is_overdue,
+            "can_assign": user.has_perm("review.assign", obj),
+            "can_name_substitute": user.has_perm("review.name_substitute", obj),
             "timeline": timeline,
             "declarations": declarations,
         },
@@ -174,9 +184,23 @@ def write_advice(request, obj: Review):
     """The chair writes the panel's advice with the aggregated scores in view."""
     if (refused := _refuse_when_ended(request, obj)) is not None:
         return refused
-    if not request.user.has_perm("review.write_advice", obj):
+    user = request.user
+    if not user.has_perm("review.write_advice", obj):
+        if chairs_review(user, obj) and user.has_perm("review.declare", obj):
+            # The one who chairs declares first, like every member.
+            messages.info(
+                request,
+                _(
+                    "First declare whether you have a conflict of interest; "
+                    "then you can write the advice."
+                ),
+            )
+            return redirect("review:declare", pk=obj.pk)
         raise PermissionDenied
-    quorum = selectors.review_quorum(review=obj)
+    quorum = panel_of(obj).quorum
+    # Blind until one's own review is in: the chair too sees the members' reviews (and
+    # their sum) only after submitting their own.
+    sees_reviews = user.has_perm("review.view_member_reviews", obj)
     return form_view(
         request,
         AdviceForm(request.POST or None),
@@ -190,8 +214,10 @@ def write_advice(request, obj: Review):
         context=lambda: {
             "review": obj,
             "quorum": quorum,
-            "aggregate": selectors.review_aggregate(review=obj),
-            "member_reviews": selectors.member_reviews_submitted(review=obj),
+            "aggregate": selectors.review_aggregate(review=obj) if sees_reviews else None,
+            "member_reviews": selectors.member_reviews_submitted(review=obj)
+            if sees_reviews
+            else None,
         },
         success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
         success_message=_("The panel's advice has been sent to the municipality."),
@@ -211,6 +237,51 @@ def proceed_without_advice(request, obj: Review):
         context=lambda: {"review": obj, "quorum": selectors.review_quorum(review=obj)},
         success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
         success_message=_("Recorded: the municipality proceeds without advice."),
+    )
+
+
+@object_permission_required("review.view_review", _review)
+def assign(request, obj: Review):
+    """Staff or whoever chairs assign the review to some members instead of the whole panel."""
+    if (refused := _refuse_when_ended(request, obj)) is not None:
+        return refused
+    if not request.user.has_perm("review.assign", obj):
+        raise PermissionDenied
+    panel = panel_of(obj)
+    initial = {"members": [seat.member.pk for seat in panel.seats if seat.assigned]}
+    if not panel.assigned_only:
+        initial = {}
+    return form_view(
+        request,
+        AssignForm(request.POST or None, panel=panel, initial=initial),
+        service=lambda form: services.review_assign(
+            actor=request.user, review=obj, members=list(form.cleaned_data["members"])
+        ),
+        template="review/review_assign_form.html",
+        context=lambda: {"review": obj, "panel": panel, "quorum": panel.quorum},
+        success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
+        success_message=_("The assignment of the review has been saved."),
+    )
+
+
+@object_permission_required("review.name_substitute", _review)
+def name_substitute(request, obj: Review):
+    """Staff name a member to chair this one review when the chair and vice-chair cannot."""
+    panel = panel_of(obj)
+    initial = {"member": obj.substitute_chair_id, "reason": obj.substitute_reason}
+    return form_view(
+        request,
+        SubstituteForm(request.POST or None, panel=panel, initial=initial),
+        service=lambda form: services.review_name_substitute(
+            actor=request.user,
+            review=obj,
+            member=form.cleaned_data["member"],
+            reason=form.cleaned_data["reason"],
+        ),
+        template="review/review_substitute_form.html",
+        context=lambda: {"review": obj, "panel": panel},
+        success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
+        success_message=_("The substitute chair has been saved."),
     )
 
 

@@ -14,16 +14,24 @@ class SubsidiesConfig(AppConfig):
     def ready(self) -> None:
         # Models and services can only be imported once the app registry is ready.
         from core import privacy
+        from initiatives.selectors import initiative_interests
         from review import registry
         from subsidies import privacy as subsidies_privacy
         from subsidies.models import Application
         from subsidies.services import on_review_concluded
 
+        # The applicant, the initiative's (co-)initiators, supporters and volunteers on the
+        # panel are recused from the application's review automatically.
         registry.register(
             Application,
             registry.SubjectKind(
                 on_concluded=on_review_concluded,
                 is_decided=lambda application: application.decided_at is not None,
+                interests=lambda application, user_ids: initiative_interests(
+                    initiative=application.initiative,
+                    user_ids=user_ids,
+                    others=[(application.created_by_id, registry.Interest.APPLICANT)],
+                ),
             ),
         )
         privacy.register(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.rules import is_council_staff
 from initiatives.models import Initiative
+from initiatives.selectors import initiative_interests
 from review import registry, services
 from tests.factories import PanelMembershipFactory, VerifiedProfileFactory
 from tests.factories.review import ReviewInitiativeFactory
@@ -19,7 +20,10 @@ from tests.factories.review import ReviewInitiativeFactory
 
 @pytest.fixture(autouse=True)
 def initiative_kind():
-    """Initiative registered with a handler that records calls (restored afterwards)."""
+    """Initiative registered with a handler that records calls (restored afterwards).
+
+    Who has a stake in an initiative is the initiatives app's own answer (initiative_interests).
+    """
     previous = registry.kind_for(Initiative)
     calls: list[dict] = []
     decided: set[int] = set()
@@ -28,6 +32,9 @@ def initiative_kind():
         registry.SubjectKind(
             on_concluded=lambda **kwargs: calls.append(kwargs),
             is_decided=lambda subject: subject.pk in decided,
+            interests=lambda subject, user_ids: initiative_interests(
+                initiative=subject, user_ids=user_ids
+            ),
         ),
     )
     yield SimpleNamespace(calls=calls, decided=decided)

@@ -24,7 +24,10 @@ PAGES = {
     "review:detail": {"member": 200, "recused": 200, "chair": 200, "staff": 200},
     "review:declare": {"member": 200, "chair": 200},
     "review:member_review": {"member": 302, "chair": 302},
-    "review:advice": {"chair": 200},
+    # The chair declares first: sent to the declaration.
+    "review:advice": {"chair": 302},
+    "review:assign": {"chair": 200, "staff": 200},
+    "review:name_substitute": {"staff": 200},
     "review:proceed_without_advice": {"staff": 200},
     "review:staff_overview": {"staff": 200},
     "review:staff_members": {"staff": 200},
@@ -81,7 +84,7 @@ def _proceed(user, review):
 ACTIONS = {
     "declare": (_declare, {"member", "chair"}),
     "submit": (_submit, set()),  # nobody: a member must declare first
-    "advise": (_advise, set()),  # the chair may, but only once a quorum reviewed: see below
+    "advise": (_advise, set()),  # the chair may, after declaring and with a quorum: see below
     "proceed": (_proceed, set()),  # staff may, but only after the due date: see below
 }
 
@@ -93,8 +96,8 @@ def test_action_permissions(action, role, review, people):
     user = getattr(people, role)
     if role in allowed:
         run(user, review)
-    elif (action, role) in {("advise", "chair"), ("proceed", "staff")}:
-        # Permitted, but the state refuses: no quorum yet, due date not passed.
+    elif (action, role) == ("proceed", "staff"):
+        # Permitted, but the state refuses: the due date has not passed.
         with pytest.raises(ValidationError):
             run(user, review)
     else:

@@ -183,6 +183,7 @@ def test_a_panel_without_active_members_never_has_quorum(other_wijk):
 
 def test_the_chair_cannot_advise_without_quorum(review, people, initiative_kind):
     _review_by(people.member, review)
+    services.member_review_declare(actor=people.chair, review=review, has_conflict=False)
     with pytest.raises(ValidationError, match="quorum"):
         services.review_write_advice(
             actor=people.chair, review=review, advice=Advice.POSITIVE, text="Doen."

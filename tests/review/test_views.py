@@ -91,9 +91,12 @@ def test_a_missing_score_is_explained_and_the_rest_is_kept(review, people, login
 def test_the_chair_sees_the_aggregate_and_writes_the_advice_only_with_quorum(review, people, login):
     client = login(people.chair)
     _review_by(people.member, review)
+    services.member_review_declare(actor=people.chair, review=review, has_conflict=False)
     page = client.get(_url("review:advice", review)).content.decode()
     assert "Nog geen quorum" in page
     assert "Send the advice" not in page and "Advies versturen" not in page
+    # Blind until the chair's own review is in: no scores, no reviews of the members.
+    assert "4,0" not in page and "member-review" not in page
 
     # Posting anyway is refused with the reason, nothing changes.
     response = client.post(_url("review:advice", review), {"advice": "positive", "text": "Ja."})

@@ -211,6 +211,8 @@ def test_payloads_in_every_text_field_come_out_escaped(
     applicant = w.application.created_by
     # Rows the world lacks: a member review, a volunteer, a budget project update.
     MemberReviewFactory(review=w.review, member=people["panel_member"])
+    # The chair's own review: the advice page shows the members' reviews only after it.
+    MemberReviewFactory(review=w.review, member=people["panel_chair"])
     VolunteerFactory(initiative=w.public)
     ProjectUpdate.objects.create(
         project=w.project, stage=RealisationStage.PLANNED, text="x", created_by=staff
@@ -315,6 +317,8 @@ def test_payloads_in_every_text_field_come_out_escaped(
         (people["panel_member"], reverse("review:dashboard")),
         (people["panel_member"], reverse("review:detail", kwargs={"pk": w.review.pk})),
         (people["panel_chair"], reverse("review:advice", kwargs={"pk": w.review.pk})),
+        (people["panel_chair"], reverse("review:detail", kwargs={"pk": w.review.pk})),
+        (people["panel_chair"], reverse("review:assign", kwargs={"pk": w.review.pk})),
         (w.proposal.proposed_by, reverse("budget:project_detail", kwargs={"pk": w.withdrawn.pk})),
         # Staff.
         (staff, reverse("core:staff_residents")),
@@ -336,6 +340,7 @@ def test_payloads_in_every_text_field_come_out_escaped(
         (staff, reverse("review:staff_members")),
         (staff, reverse("review:detail", kwargs={"pk": w.review.pk})),
         (staff, reverse("review:proceed_without_advice", kwargs={"pk": w.review.pk})),
+        (staff, reverse("review:name_substitute", kwargs={"pk": w.review.pk})),
         (staff, reverse("subsidies:staff_overview")),
         (staff, reverse("subsidies:staff_export")),
         (staff, reverse("subsidies:staff_scheme_list")),

@@ -191,13 +191,23 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     # Members first declare (no) conflict of interest: they are sent there.
     "review:member_review": [Case(lambda w: {"pk": w.review.pk}, "L F F R R F")],
+    # The chair declares (no) conflict of interest first: sent there.
     "review:advice": [
-        Case(lambda w: {"pk": w.review.pk}, "L F F F 200 F"),
+        Case(lambda w: {"pk": w.review.pk}, "L F F F R F"),
         Case(lambda w: {"pk": w.review_b.pk}, NOBODY_HERE),
+    ],
+    # Staff or whoever chairs the review assign it to some members.
+    "review:assign": [
+        Case(lambda w: {"pk": w.review.pk}, "L F F F 200 200"),
+        Case(lambda w: {"pk": w.review_b.pk}, STAFF_ONLY),
     ],
     "review:staff_overview": [Case(none, STAFF_ONLY)],
     "review:staff_members": [Case(none, STAFF_ONLY)],
     "review:proceed_without_advice": [Case(lambda w: {"pk": w.review.pk}, STAFF_ONLY)],
+    "review:name_substitute": [
+        Case(lambda w: {"pk": w.review.pk}, STAFF_ONLY),
+        Case(lambda w: {"pk": w.review_b.pk}, STAFF_ONLY),
+    ],
     # --- subsidies -------------------------------------------------------------------------
     "subsidies:scheme_list": [Case(none, PUBLIC)],
     "subsidies:scheme_detail": [Case(lambda w: {"pk": w.scheme.pk}, PUBLIC)],
