@@ -6,6 +6,7 @@ app_name = "initiatives"
 
 urlpatterns = [
     path("initiatieven/", views.overview, name="overview"),
+    path("initiatieven/voorstellen/", views.propose, name="propose"),
     path("wijken/<slug:slug>/initiatieven/", views.wijk_overview, name="wijk_overview"),
     path("wijken/<slug:slug>/initiatieven/nieuw/", views.create, name="create"),
     path("mijn-initiatieven/", views.my_initiatives, name="mine"),

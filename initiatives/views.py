@@ -17,9 +17,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.models import Wijk
+from core.refusals import Refusal, residency_refusal
 from core.selectors import history_timeline, wijken_all
 from initiatives import selectors, services
 from initiatives.forms import (
@@ -73,10 +74,40 @@ def _overview(request, *, wijk: Wijk | None):
             "page_obj": page,
             "querystring": params.urlencode(),
             "filtered": any(form.filters().values()),
-            "can_propose": wijk is not None
-            and request.user.has_perm("initiatives.add_initiative", wijk),
+            "propose_url": _propose_url(request, wijk),
         },
     )
+
+
+def _propose_url(request, wijk: Wijk | None) -> str:
+    """The list's "Propose an initiative" action: the form when the person may use it,
+    else the page that says why not and what to do."""
+    if wijk is not None and request.user.has_perm("initiatives.add_initiative", wijk):
+        return reverse("initiatives:create", kwargs={"slug": wijk.slug})
+    url = reverse("initiatives:propose")
+    return f"{url}?wijk={wijk.slug}" if wijk is not None else url
+
+
+def _refused(request, refusal: Refusal | None, *, wijk: Wijk | None):
+    """The refusal page of proposing: why not, and what to do (403)."""
+    return render(
+        request,
+        "initiatives/initiative_propose_refused.html",
+        {"refusal": refusal, "wijk": wijk},
+        status=403,
+    )
+
+
+@require_GET
+def propose(request):
+    """Everyone's way to propose: to the form in one's own wijk, or why one may not yet."""
+    wijk = Wijk.objects.filter(slug=request.GET.get("wijk", "")).first()
+    refusal = residency_refusal(user=request.user, wijk=wijk, next_url=request.get_full_path())
+    if refusal is None:
+        own = request.user.profile.wijk
+        if request.user.has_perm("initiatives.add_initiative", own):
+            return redirect("initiatives:create", slug=own.slug)
+    return _refused(request, refusal, wijk=wijk)
 
 
 def overview(request):
@@ -109,9 +140,13 @@ def my_initiatives(request):
 # --- Proposing and editing --------------------------------------------------------
 
 
-@object_permission_required("initiatives.add_initiative", _wijk)
-def create(request, obj: Wijk):
+def create(request, slug: str):
     """A verified resident proposes an initiative in their wijk (saved as a concept)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    obj = _wijk(request, slug)
+    if not request.user.has_perm("initiatives.add_initiative", obj):
+        return _refused(request, residency_refusal(user=request.user, wijk=obj), wijk=obj)
     return form_view(
         request,
         InitiativeForm(request.POST or None, request.FILES or None),
