@@ -104,26 +104,46 @@ def _sent_subjects(directory) -> set[str]:
     return subjects
 
 
+class SupervisedWorker:
+    """`manage.py db_worker` under what a restart policy does: started again when it exits."""
+
+    def __init__(self, tmp_path) -> None:
+        self.mail = tmp_path / "mail"
+        self.mail.mkdir()
+        self.env = subprocess_env(EMAIL_FILE_PATH=str(self.mail))
+        _database_url(self.env, "wijkplein-fault-worker")
+        self.log = tmp_path / "worker.log"
+        self.exit_codes: list[int] = []
+        self.process = self._start()
+
+    def _start(self):
+        return start_project_process(
+            ["manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+            env=self.env,
+            log=self.log,
+        )
+
+    def keep_running(self) -> None:
+        code = self.process.poll()
+        if code is not None:
+            self.exit_codes.append(code)
+            self.log = self.log.with_suffix(f".{len(self.exit_codes)}.log")
+            self.process = self._start()
+
+
 @pytest.fixture
 def worker(tmp_path):
-    mail = tmp_path / "mail"
-    mail.mkdir()
-    env = subprocess_env(EMAIL_FILE_PATH=str(mail))
-    _database_url(env, "wijkplein-fault-worker")
-    log = tmp_path / "worker.log"
-    process = start_project_process(
-        ["manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
-        env=env,
-        log=log,
-    )
+    supervised = SupervisedWorker(tmp_path)
     try:
-        yield process, mail, log
+        yield supervised
     finally:
-        stop_process(process)
+        stop_process(supervised.process)
 
 
 def test_the_task_worker_reconnects_and_sends_what_was_queued(worker):
-    process, mail, log = worker
+    """The worker checks its connection before each poll (CONN_HEALTH_CHECKS) and reconnects;
+    should the connection go in the middle of a poll it exits non-zero instead, and the
+    restart policy (`restart: unless-stopped`) starts it again. Either way the mail goes."""
     _wait_until(lambda: backends_of("wijkplein-fault-worker"), what="worker connection")
 
     assert terminate_backends("wijkplein-fault-worker") >= 1
@@ -132,9 +152,28 @@ def test_the_task_worker_reconnects_and_sends_what_was_queued(worker):
         for subject in sorted(subjects):
             send_email.enqueue(subject=subject, body="Hallo", to=["bewoner@example.nl"])
 
-    _wait_until(
-        lambda: _sent_subjects(mail) >= subjects or process.poll() is not None,
-        what="sent mail",
+    def sent() -> bool:
+        worker.keep_running()
+        return _sent_subjects(worker.mail) >= subjects
+
+    _wait_until(sent, seconds=60, what="sent mail")
+    assert _sent_subjects(worker.mail) == subjects
+    # Never a clean exit that a restart policy like `on-failure` would leave stopped.
+    assert all(code != 0 for code in worker.exit_codes)
+    assert len(worker.exit_codes) <= 1
+
+
+def test_the_task_worker_exits_non_zero_while_postgresql_cannot_be_reached(tmp_path):
+    """Not a silent, clean exit and not a hang: a failure the restart policy answers."""
+    env = subprocess_env(DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/test")
+    log = tmp_path / "worker.log"
+    process = start_project_process(
+        ["manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+        env=env,
+        log=log,
     )
-    assert process.poll() is None, log.read_text()  # reconnected, did not exit
-    assert _sent_subjects(mail) == subjects
+    try:
+        assert process.wait(timeout=120) != 0
+    finally:
+        stop_process(process)
+    assert "OperationalError" in log.read_text()
