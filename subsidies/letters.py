@@ -60,6 +60,24 @@ def _addressee(application: Application) -> tuple[str, list[str]]:
     return name, lines
 
 
+ADDRESSEE_FIELDS = (
+    "applicant_name",
+    "applicant_street",
+    "applicant_house_number",
+    "applicant_postcode",
+    "applicant_town",
+)
+
+
+def addressee_errors(application: Application) -> dict[str, list[str]]:
+    """What a submission lacks for the decision letter's addressee (name and postal address)."""
+    return {
+        name: [_("Fill this in: the decision letter is addressed to it.")]
+        for name in ADDRESSEE_FIELDS
+        if not getattr(application, name).strip()
+    }
+
+
 def letter_context(*, application: Application) -> dict:
     """What the letter shows; everything from stored data, so a reissue reads the same facts."""
     review = advice_of(application=application)

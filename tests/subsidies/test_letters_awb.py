@@ -14,6 +14,7 @@ from review.models import Advice
 from subsidies import services
 from subsidies.forms import ApplicationForm
 from subsidies.letters import (
+    addressee_errors,
     decision_letter_issue,
     decision_letter_reissue,
     letter_bytes,
@@ -202,3 +203,19 @@ def test_the_application_form_asks_for_the_legal_name_and_full_address(draft):
     ]:
         assert f'name="{name}"' in html
         assert f'autocomplete="{autocomplete}"' in html
+
+
+def test_the_addressee_check_names_each_missing_part(addressed):
+    assert addressee_errors(addressed) == {}
+    addressed.applicant_town = ""
+    addressed.applicant_name = " "
+    assert set(addressee_errors(addressed)) == {"applicant_town", "applicant_name"}
+
+
+def test_the_applicant_sees_to_whom_the_decision_letter_is_addressed(client, addressed, applicant):
+    client.force_login(applicant)
+
+    page = client.get(f"/subsidie/aanvraag/{addressed.pk}/").content.decode()
+
+    assert "Beschikking gericht aan" in page
+    assert "Stichting Buurtfeest Noord" in page and "Akerstraat 12a" in page
