@@ -27,6 +27,7 @@ from plumbing.workflow import transition_run
 from review.services import review_open
 from subsidies.services.funding import (
     granted_subsidies,
+    initiative_lock,
     overlap_refusal,
     register_other_funding,
 )
@@ -181,7 +182,8 @@ register_other_funding("budget", budget_funding_of)
 
 def subsidy_overlap(project: Project) -> list[str]:
     """The granted subsidies of the project's initiative, as lines staff can read."""
-    if project.initiative_id is None:
+    initiative = project.initiative
+    if initiative is None:
         return []
     return [
         _("subsidy %(reference)s (%(status)s)")
@@ -189,7 +191,7 @@ def subsidy_overlap(project: Project) -> list[str]:
             "reference": application.reference or application.pk,
             "status": application.get_status_display(),
         }
-        for application in granted_subsidies(initiative=project.initiative)
+        for application in granted_subsidies(initiative=initiative)
     ]
 
 
@@ -230,7 +232,7 @@ def project_transition(
                 raise PermissionDenied(_("You are not allowed to do this."))
             if project.initiative_id is not None:
                 # A subsidy being granted at the same time waits here (or we wait for it).
-                Initiative.objects.select_for_update().get(pk=project.initiative_id)
+                initiative_lock(initiative_id=project.initiative_id)
             subsidies = subsidy_overlap(project)
             overlap_reason = funding_overlap_reason.strip()
             if subsidies and not overlap_reason:

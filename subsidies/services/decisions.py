@@ -37,7 +37,7 @@ from subsidies.services.applications import (
     application_request_info,
     application_start_review,
 )
-from subsidies.services.funding import other_funding, overlap_refusal
+from subsidies.services.funding import initiative_lock, other_funding, overlap_refusal
 from subsidies.workflow import DECISION_ACTIONS
 
 
@@ -107,7 +107,10 @@ def application_decide(
             _("This decision deviates from the wijkpanel's advice; state why.")
         ]
     overlap_reason = funding_overlap_reason.strip()
-    other_sources = other_funding(initiative=application.initiative) if action != "reject" else []
+    other_sources = []
+    if action != "reject":
+        initiative_lock(initiative_id=application.initiative_id)
+        other_sources = other_funding(initiative=application.initiative)
     if other_sources and not overlap_reason:
         errors.update(
             overlap_refusal(field="funding_overlap_reason", sources=other_sources).message_dict

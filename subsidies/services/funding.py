@@ -33,6 +33,12 @@ def other_funding(*, initiative: Initiative) -> list[str]:
     return [line for check in _CHECKS.values() for line in check(initiative)]
 
 
+def initiative_lock(*, initiative_id: int) -> None:
+    """Lock the initiative's row until the commit: a grant and a ballot admission for the
+    same initiative then check one after the other, so both cannot pass without a reason."""
+    list(Initiative.objects.select_for_update().filter(pk=initiative_id).values_list("pk"))
+
+
 def granted_subsidies(
     *, initiative: Initiative, exclude: Application | None = None
 ) -> QuerySet[Application]:

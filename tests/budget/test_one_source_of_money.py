@@ -8,20 +8,27 @@ refusal changes nothing; the reason is kept with the acting staff member in the 
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from budget import services as budget_services
 from budget.forms import ProjectDecisionForm
 from budget.models import Project, ProjectStatus, Result
+from budget.services import rounds
 from subsidies import services as subsidy_services
 from subsidies.forms import DecisionForm
 from subsidies.models import Application, Status
+from subsidies.services import decisions
 from subsidies.services.funding import other_funding
+from tests.factories import make_staff
 from tests.factories.budget import ProjectFactory, RoundFactory
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory, SubsidyInitiativeFactory
 
@@ -219,9 +226,10 @@ def test_a_funded_project_counts_and_a_counted_but_unfunded_one_does_not(staff, 
 
     result.funded = [project.pk]
     result.save()
-    assert other_funding(initiative=initiative) == [
-        "wijkbudget project “Speelplek” in Wijkbudget 2026 (funded)"
-    ]
+    with translation.override("en"):
+        assert other_funding(initiative=initiative) == [
+            "wijkbudget project “Speelplek” in Wijkbudget 2026 (funded)"
+        ]
 
 
 def test_a_proposal_still_in_review_is_no_source_of_money(wijk, initiative):
@@ -256,3 +264,67 @@ def test_the_decision_form_asks_the_reason_only_when_a_round_funds_the_initiativ
     assert granted.status_code == 302
     advised.refresh_from_db()
     assert advised.status == Status.GRANTED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_grant_and_a_ballot_admission_at_the_same_time_do_not_both_pass_without_a_reason(
+    wijk, monkeypatch
+):
+    """Both lock the initiative's row before they look at the other source of money."""
+    staff = make_staff(email="race-one-source@example.org")
+    initiative = SubsidyInitiativeFactory(wijk=wijk)
+    application = ApplicationFactory(
+        scheme=SchemeFactory(wijk=wijk), initiative=initiative, status=Status.ADVISED
+    )
+    project = ProjectFactory(
+        round=RoundFactory(wijk=wijk, phase="review"),
+        initiative=initiative,
+        status=ProjectStatus.REVIEWED,
+        cost=None,
+    )
+    # The decision letter is not what this test is about.
+    no_letter = SimpleNamespace(enqueue=lambda **kwargs: None)
+    monkeypatch.setattr(decisions, "tasks", SimpleNamespace(issue_decision_letter=no_letter))
+
+    # Each side looks, then dawdles before it writes: without the lock both would pass.
+    def slowly(look):
+        def looked(*args, **kwargs):
+            seen = look(*args, **kwargs)
+            time.sleep(0.5)
+            return seen
+
+        return looked
+
+    monkeypatch.setattr(decisions, "other_funding", slowly(decisions.other_funding))
+    monkeypatch.setattr(rounds, "subsidy_overlap", slowly(rounds.subsidy_overlap))
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def run(name, step):
+        try:
+            barrier.wait()
+            step()
+            outcomes[name] = "done"
+        except ValidationError as error:
+            outcomes[name] = (
+                "refused" if "funding_overlap_reason" in error.message_dict else str(error)
+            )
+        except BaseException as error:  # noqa: BLE001 - asserted below
+            outcomes[name] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=("grant", lambda: _grant(staff, application))),
+        threading.Thread(target=run, args=("admit", lambda: _admit(staff, project))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes.values()) == ["done", "refused"], outcomes
+    application.refresh_from_db()
+    project.refresh_from_db()
+    assert (application.status == Status.GRANTED) != (project.status == ProjectStatus.ELIGIBLE)
