@@ -21,6 +21,7 @@ from core.models import (
     Profile,
     ResidencyCodeBatch,
     ResidencyLetterRequest,
+    ResidencyStatus,
     User,
     Wijk,
 )
@@ -70,9 +71,15 @@ def letter_request_open(*, profile: Profile) -> ResidencyLetterRequest | None:
 
 
 def letter_requests_for_staff() -> models.QuerySet[ResidencyLetterRequest]:
-    """Open requests for a residency letter, oldest first, with the resident and the wijk."""
-    return ResidencyLetterRequest.objects.filter(handled_at__isnull=True).select_related(
-        "profile__user", "profile__wijk"
+    """Open requests for a residency letter, oldest first, with the resident and the wijk.
+
+    A resident verified in the meantime (at the desk, with an earlier letter) needs no
+    letter any more, so their request is left out.
+    """
+    return (
+        ResidencyLetterRequest.objects.filter(handled_at__isnull=True)
+        .exclude(profile__residency_status=ResidencyStatus.VERIFIED)
+        .select_related("profile__user", "profile__wijk")
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from core import letters
 from core.models import LetterSettings, ResidencyLetterRequest
@@ -173,3 +174,14 @@ def test_staff_keep_the_letter_settings_in_the_cms_and_residents_cannot(
 
     client.force_login(resident)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_a_resident_verified_meanwhile_drops_off_the_staff_list(staff, unverified):
+    letters.residency_letter_request(actor=unverified)
+    assert list(letters.letter_requests_for_staff())
+
+    unverified.profile.residency_status = "verified"
+    unverified.profile.verified_at = timezone.now()
+    unverified.profile.save()
+
+    assert not list(letters.letter_requests_for_staff())
