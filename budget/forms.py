@@ -278,7 +278,7 @@ class PaperReceivedForm(forms.Form):
         max_value=1_000_000,
         help_text=_(
             "All forms handed in or posted, valid or not. Counting waits until the forms "
-            "entered and discarded add up to this number."
+            "entered and set aside add up to this number."
         ),
     )
 

@@ -6,10 +6,11 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from budget import services
-from budget.models import Ballot, Participation
+from budget.models import Ballot, Electorate, PaperEntry, Participation
 from core.models import Notification, NotificationKind
 from core.services import parse_address_lines
 from tests.factories import VerifiedProfileFactory, WijkFactory, WijkPostcodeFactory, make_staff
@@ -246,3 +247,77 @@ def test_a_budget_change_waits_for_the_first_ballot_in_flight_and_is_then_refuse
     budget_round.refresh_from_db()
     assert budget_round.budget == Decimal("10000")
     assert Ballot.objects.filter(round=budget_round).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("paper_against", ["resident", "code"])
+def test_an_online_ballot_a_code_ballot_and_a_paper_entry_race_and_exactly_one_counts(
+    paper_against,
+):
+    """One household, one vote per address: the resident votes online, the letter code of
+    their address votes, and staff enter a paper form for the same voter, all at once."""
+    wijk = _wijk(f"race-{paper_against}")
+    voter = VerifiedProfileFactory(wijk=wijk, postcode="6441AB", house_number="12").user
+    budget_round = RoundFactory(
+        wijk=wijk, max_choices=1, allow_letter_codes=True, electorate=Electorate.PER_ADDRESS
+    )
+    project = ProjectFactory(round=budget_round)
+    staff = make_staff(email=f"race-{paper_against}@example.org")
+    addresses = parse_address_lines(
+        text="Akerstraat 12, 6441 AB\nAkerstraat 14, 6441 AB", wijk=wijk
+    )
+    _batch, letters = services.voting_code_batch_create(
+        actor=staff, budget_round=budget_round, addresses=addresses
+    )
+    plain = letters[0][1]
+    code = services.voting_code_check(budget_round=budget_round, code=plain)
+    paper_register = {"resident": voter} if paper_against == "resident" else {"code": plain}
+    choices = {project.pk: 1}
+    attempts = {
+        "online": lambda: services.ballot_cast(
+            actor=voter, budget_round=budget_round, choices=choices
+        ),
+        "code": lambda: services.ballot_cast_with_code(
+            code=code, budget_round=budget_round, choices=choices
+        ),
+        "paper": lambda: services.paper_ballot_enter(
+            actor=staff, budget_round=budget_round, choices=choices, **paper_register
+        ),
+    }
+    for _round in range(3):  # a few times, so different ones win
+        Participation.objects.filter(round=budget_round).delete()
+        PaperEntry.objects.filter(round=budget_round).delete()
+        Ballot.objects.filter(round=budget_round).delete()
+        barrier = threading.Barrier(len(attempts))
+        won: list[str] = []
+        refused: list[str] = []
+        errors: list[BaseException] = []
+
+        def run(name, attempt, barrier=barrier, won=won, refused=refused, errors=errors):
+            try:
+                barrier.wait()
+                attempt()
+                won.append(name)
+            except ValidationError as error:
+                refused.append(error.messages[0])
+            except BaseException as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=run, args=(name, attempt)) for name, attempt in attempts.items()
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert errors == []
+        assert len(won) == 1 and len(refused) == 2, (won, refused)
+        assert all("adres" in text or "gestemd" in text or "papier" in text for text in refused)
+        counted = Ballot.objects.filter(round=budget_round).count()
+        pending = PaperEntry.objects.filter(round=budget_round, status="pending").count()
+        assert counted + pending == 1
+        assert Participation.objects.filter(round=budget_round).count() == 1
