@@ -33,10 +33,10 @@ class BudgetConfig(AppConfig):
             Project,
             registry.SubjectKind(
                 on_concluded=project_review_concluded,
-                interests=lambda project, user_ids: initiative_interests(
-                    initiative=project.initiative,
+                interests=lambda projects, user_ids: initiative_interests(
+                    initiative_ids={p.pk: p.initiative_id for p in projects},
                     user_ids=user_ids,
-                    others=[(project.proposed_by_id, registry.Interest.PROPOSER)],
+                    others=[(p.pk, p.proposed_by_id, registry.Interest.PROPOSER) for p in projects],
                 ),
             ),
         )

@@ -35,8 +35,8 @@ class InitiativesConfig(AppConfig):
                 on_concluded=initiative_review_concluded,
                 is_decided=initiative_is_decided,
                 may_cancel=is_initiator,
-                interests=lambda initiative, user_ids: initiative_interests(
-                    initiative=initiative, user_ids=user_ids
+                interests=lambda initiatives, user_ids: initiative_interests(
+                    initiative_ids={i.pk: i.pk for i in initiatives}, user_ids=user_ids
                 ),
             ),
         )

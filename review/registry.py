@@ -40,7 +40,7 @@ def _nobody(user: Any, subject: Any) -> bool:
     return False
 
 
-def _no_interests(subject: Any, user_ids: Collection[int]) -> Iterable[tuple[int, str]]:
+def _no_interests(subjects: list[Any], user_ids: Collection[int]) -> Iterable[tuple[Any, int, str]]:
     return ()
 
 
@@ -55,9 +55,12 @@ class SubjectKind:
     # Who, besides council staff, may cancel the open review because the subject left the
     # procedure: called as may_cancel(user, subject) (initiatives: its initiators, who withdraw).
     may_cancel: Callable[[Any, Any], bool] = _nobody
-    # Who among `user_ids` has a stake in the subject, as (user id, Interest value) pairs:
-    # called as interests(subject, user_ids). Such panel members are recused automatically.
-    interests: Callable[[Any, Collection[int]], Iterable[tuple[int, str]]] = _no_interests
+    # Who among `user_ids` has a stake in each of `subjects`, as (subject pk, user id,
+    # Interest value): called as interests(subjects, user_ids), for many subjects at once so
+    # a list of reviews asks a fixed number of queries. Such members are recused automatically.
+    interests: Callable[[list[Any], Collection[int]], Iterable[tuple[Any, int, str]]] = (
+        _no_interests
+    )
 
 
 _KINDS: dict[type[models.Model], SubjectKind] = {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,18 +86,38 @@ class Quorum:
         return self.eligible > 0 and self.submitted >= self.needed
 
 
+def reviews_interests(
+    *, reviews: list[Review], user_ids: Collection[int]
+) -> dict[int, dict[int, list[str]]]:
+    """Per review, who among `user_ids` has a stake in its subject and why (Interest values).
+
+    One call of each kind's `interests` hook for all its reviews: a fixed number of queries.
+    """
+    found: dict[int, dict[int, list[str]]] = {review.pk: {} for review in reviews}
+    if not reviews or not user_ids:
+        return found
+    prefetch_related_objects(reviews, "subject")
+    by_model: dict[type[models.Model], dict[object, list[Review]]] = {}
+    for review in reviews:
+        subject = review.subject
+        if subject is not None:
+            by_model.setdefault(type(subject), {}).setdefault(subject.pk, []).append(review)
+    for model, by_subject in by_model.items():
+        kind = registry.kind_for(model)
+        if kind is None:
+            continue
+        subjects = [group[0].subject for group in by_subject.values()]
+        for subject_pk, user_id, interest in kind.interests(subjects, set(user_ids)):
+            for review in by_subject.get(subject_pk, []):
+                reasons = found[review.pk].setdefault(user_id, [])
+                if interest not in reasons:
+                    reasons.append(interest)
+    return found
+
+
 def review_interests(*, review: Review, user_ids: Collection[int]) -> dict[int, list[str]]:
     """Who among `user_ids` has a stake in the review's subject, with why (Interest values)."""
-    kind = registry.kind_for(review.content_type.model_class())
-    subject = review.subject
-    found: dict[int, list[str]] = {}
-    if kind is None or subject is None or not user_ids:
-        return found
-    for user_id, interest in kind.interests(subject, set(user_ids)):
-        reasons = found.setdefault(user_id, [])
-        if interest not in reasons:
-            reasons.append(interest)
-    return found
+    return reviews_interests(reviews=[review], user_ids=user_ids)[review.pk]
 
 
 def interest_labels(interests: list[str]) -> list[str]:
@@ -200,14 +220,10 @@ def _acting_chair(seats: list[Seat], review: Review) -> tuple[Seat | None, str]:
     return None, ""
 
 
-def review_panel(
-    *, review: Review, memberships: list[PanelMembership] | None = None
+def _panel(
+    review: Review, memberships: list[PanelMembership], interests: dict[int, list[str]]
 ) -> ReviewPanel:
-    """Who reviews a review today and who chairs it, computed afresh (a few queries)."""
-    if memberships is None:
-        memberships = list(active_memberships(wijk=review.wijk))
     own = {mr.member_id: mr for mr in review.member_reviews.all()}
-    interests = review_interests(review=review, user_ids=[m.member_id for m in memberships])
     assigned_ids = {assignment.member_id for assignment in review.assignments.all()}
     seats = [
         Seat(membership=m, own=own.get(m.member_id), interests=interests.get(m.member_id, []))
@@ -219,6 +235,33 @@ def review_panel(
         for seat in seats:
             seat.assigned = seat.member.pk in assigned_ids or seat is chair
     return ReviewPanel(seats=seats, chair=chair, chair_role=role, assigned_only=bool(assigned_ids))
+
+
+def review_panel(*, review: Review) -> ReviewPanel:
+    """Who reviews a review today and who chairs it, computed afresh (a few queries)."""
+    memberships = list(active_memberships(wijk=review.wijk))
+    interests = review_interests(review=review, user_ids=[m.member_id for m in memberships])
+    return _panel(review, memberships, interests)
+
+
+def review_panels(*, reviews: list[Review]) -> dict[int, ReviewPanel]:
+    """The panels of many reviews today, in a fixed number of queries."""
+    if not reviews:
+        return {}
+    prefetch_related_objects(reviews, "member_reviews", "assignments")
+    memberships: dict[int, list[PanelMembership]] = {}
+    for membership in (
+        PanelMembership.objects.active_on(timezone.localdate())
+        .filter(wijk_id__in={r.wijk_id for r in reviews})
+        .select_related("member__profile")
+    ):
+        memberships.setdefault(membership.wijk_id, []).append(membership)
+    user_ids = {m.member_id for group in memberships.values() for m in group}
+    interests = reviews_interests(reviews=reviews, user_ids=user_ids)
+    return {
+        review.pk: _panel(review, memberships.get(review.wijk_id, []), interests[review.pk])
+        for review in reviews
+    }
 
 
 def review_quorum(*, review: Review) -> Quorum:
@@ -323,12 +366,11 @@ def panel_dashboard(*, user: User) -> Dashboard:
         mr.review = by_pk[mr.review_id]  # the review loaded above, with its subject
         own[mr.review_id] = mr
 
-    def interests(review: Review) -> list[str]:
-        return interest_labels(review_interests(review=review, user_ids=[user.pk]).get(user.pk, []))
-
+    open_reviews = [r for r in reviews if r.is_open]
+    panels = review_panels(reviews=open_reviews)
     open_rows = []
-    for review in (r for r in reviews if r.is_open):
-        seat = review_panel(review=review).seat_of(user.pk)
+    for review in open_reviews:
+        seat = panels[review.pk].seat_of(user.pk)
         open_rows.append(
             DashboardRow(
                 review=review,
@@ -337,17 +379,21 @@ def panel_dashboard(*, user: User) -> Dashboard:
                 assigned=seat is None or seat.assigned,
             )
         )
-    history = []
-    for review in sorted(
+    concluded = sorted(
         (r for r in reviews if not r.is_open),
         key=lambda r: r.concluded_at or r.opened_at,
         reverse=True,
-    ):
+    )
+    public = {review.pk: advice_is_public(review=review) for review in concluded}
+    stakes = reviews_interests(
+        reviews=[r for r in concluded if not public[r.pk]], user_ids=[user.pk]
+    )
+    history = []
+    for review in concluded:
         mine = own.get(review.pk)
-        public = advice_is_public(review=review)
         # A recused member (declared, or with a stake in the subject) waits for the decision.
-        recused = not public and (
-            (mine is not None and mine.has_conflict) or bool(interests(review))
+        recused = not public[review.pk] and (
+            (mine is not None and mine.has_conflict) or bool(stakes.get(review.pk, {}))
         )
         history.append(DashboardRow(review=review, own=mine, advice_visible=not recused))
     reviewed = sorted(
@@ -387,20 +433,12 @@ def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) ->
     elif status in ReviewStatus.values:
         qs = qs.filter(status=status)
     reviews = list(qs[:500])
-    members: dict[int, list[PanelMembership]] = {}
-    for membership in (
-        PanelMembership.objects.active_on(timezone.localdate())
-        .filter(wijk_id__in={r.wijk_id for r in reviews})
-        .select_related("member")
-    ):
-        members.setdefault(membership.wijk_id, []).append(membership)
-    # The quorum shows for open reviews only: each asks its subject who has a stake in it.
+    # The quorum shows for open reviews only.
+    panels = review_panels(reviews=[r for r in reviews if r.is_open])
     return [
         OverviewRow(
             review=r,
-            quorum=review_panel(review=r, memberships=members.get(r.wijk_id, [])).quorum
-            if r.is_open
-            else Quorum(eligible=0, submitted=0, recused=0),
+            quorum=panels[r.pk].quorum if r.pk in panels else Quorum(0, 0, 0),
         )
         for r in reviews
     ]

@@ -46,7 +46,7 @@ from review.models import (
     advice_deviates,
 )
 from review.rules import forget_cached, panel_of
-from review.selectors import active_memberships, review_panel
+from review.selectors import active_memberships, review_panel, review_panels
 
 DEFAULT_DUE_DAYS = 14
 # Reminders go out this many days before the due date (the command can override it).
@@ -457,15 +457,18 @@ def review_reminders_send(*, days: int = DEFAULT_REMINDER_DAYS) -> int:
     once per member, never a recused one."""
     today = timezone.localdate()
     sent = 0
-    reviews = Review.objects.filter(
-        status=ReviewStatus.OPEN,
-        due_date__gte=today,
-        due_date__lte=today + datetime.timedelta(days=days),
-    ).select_related("wijk", "content_type")
+    reviews = list(
+        Review.objects.filter(
+            status=ReviewStatus.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=days),
+        ).select_related("wijk", "content_type")
+    )
+    panels = review_panels(reviews=reviews)
     for review in reviews:
         reminded = set(review.reminders.values_list("member_id", flat=True))
         # Only the members the review is for (assigned, or the whole panel), not recused.
-        for seat in review_panel(review=review).reviewers:
+        for seat in panels[review.pk].reviewers:
             if seat.submitted or seat.member.pk in reminded:
                 continue
             sent += _remind(review=review, member=seat.member)

@@ -27,10 +27,12 @@ class SubsidiesConfig(AppConfig):
             registry.SubjectKind(
                 on_concluded=on_review_concluded,
                 is_decided=lambda application: application.decided_at is not None,
-                interests=lambda application, user_ids: initiative_interests(
-                    initiative=application.initiative,
+                interests=lambda applications, user_ids: initiative_interests(
+                    initiative_ids={a.pk: a.initiative_id for a in applications},
                     user_ids=user_ids,
-                    others=[(application.created_by_id, registry.Interest.APPLICANT)],
+                    others=[
+                        (a.pk, a.created_by_id, registry.Interest.APPLICANT) for a in applications
+                    ],
                 ),
             ),
         )

@@ -32,8 +32,8 @@ def initiative_kind():
         registry.SubjectKind(
             on_concluded=lambda **kwargs: calls.append(kwargs),
             is_decided=lambda subject: subject.pk in decided,
-            interests=lambda subject, user_ids: initiative_interests(
-                initiative=subject, user_ids=user_ids
+            interests=lambda subjects, user_ids: initiative_interests(
+                initiative_ids={s.pk: s.pk for s in subjects}, user_ids=user_ids
             ),
         ),
     )
