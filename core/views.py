@@ -185,7 +185,14 @@ def _staff_area(request, **kwargs):
 @object_permission_required("core.access_staff_area", _staff_area)
 def staff_home(request, obj=None):
     """What staff can do here."""
-    return render(request, "core/staff_home.html", {"wijken": selectors.wijken_all()})
+    return render(
+        request,
+        "core/staff_home.html",
+        {
+            "wijken": selectors.wijken_all(),
+            "letter_requests_open": letters.letter_requests_for_staff().count(),
+        },
+    )
 
 
 @object_permission_required("core.access_staff_area", _staff_area)

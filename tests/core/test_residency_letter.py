@@ -108,6 +108,8 @@ def test_staff_see_the_requests_and_printing_the_address_closes_them(
     other = ProfileFactory(wijk=wijk, postcode="6441AB", house_number="30").user
     letters.residency_letter_request(actor=other)
 
+    home = staff_client.get(reverse("core:staff_home")).content.decode()
+    assert "2 bewoners hebben een brief aangevraagd" in home
     page = staff_client.get(reverse("core:staff_code_batches")).content.decode()
     assert unverified.profile.display_name in page
     assert "6441 AB 12" in page
