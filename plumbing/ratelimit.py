@@ -146,7 +146,9 @@ def client_address(request) -> str:
     """
     remote = request.META.get("REMOTE_ADDR", "")
     networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
-    if not _trusted(remote, networks):
+    # No REMOTE_ADDR: gunicorn on a unix socket, which only processes on this host can reach
+    # (the proxy in front of it): believed like a trusted proxy.
+    if remote and not _trusted(remote, networks):
         return remote
     hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
     hops = [hop for hop in hops if hop]

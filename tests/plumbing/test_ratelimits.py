@@ -88,6 +88,9 @@ def test_behind_a_trusted_proxy_each_resident_has_their_own_address(rf, settings
     # A hop that is no address at all: the proxy's own address, never the header's word.
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7, unknown")
     assert _client_ip(request) == PROXY
+    # gunicorn on a unix socket has no REMOTE_ADDR: only a local proxy can reach it.
+    request = rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert _client_ip(request) == "203.0.113.7"
 
 
 def test_a_direct_request_cannot_choose_its_address(rf, settings):
