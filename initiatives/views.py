@@ -245,6 +245,10 @@ def detail(request, obj: Initiative):
             "steps": selectors.decision_timeline(initiative=obj),
             "history": history_timeline(obj=obj) if is_insider else None,
             "is_insider": is_insider,
+            # Why a logged-in person may not support or help, and what to do about it.
+            "residency_refusal": residency_refusal(user=user, wijk=obj.wijk)
+            if user.is_authenticated
+            else None,
             "can": {
                 name: user.has_perm(f"initiatives.{name}", obj)
                 for name in (

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import permission_denied
 
+from initiatives.models import InitiativeStatus
 from tests.factories import ProfileFactory, UserFactory, VerifiedProfileFactory
+from tests.factories.initiatives import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +157,17 @@ def test_a_verified_resident_with_a_profile_elsewhere_passes(client, other_wijk)
     response = client.get(PROPOSE)
 
     assert response["Location"] == "/wijken/beijum/initiatieven/nieuw/"
+
+
+def test_an_initiative_tells_an_unverified_resident_how_to_support_it(client, wijk, other_wijk):
+    initiative = InitiativeFactory(wijk=wijk, status=InitiativeStatus.PUBLISHED)
+    url = reverse("initiatives:detail", kwargs={"pk": initiative.pk})
+
+    client.force_login(ProfileFactory(wijk=wijk).user)
+    content = client.get(url).content.decode()
+    assert "Uw adres is nog niet geverifieerd." in content
+    assert 'href="/mijn-gegevens/#verify-heading">Mijn adres verifiëren</a>' in content
+
+    client.force_login(VerifiedProfileFactory(wijk=other_wijk).user)
+    content = client.get(url).content.decode()
+    assert "U woont in Beijum, niet in Brunssum-Noord." in content
