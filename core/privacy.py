@@ -25,6 +25,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -45,6 +46,7 @@ from core.models import (
     User,
 )
 from core.rules import is_council_staff
+from plumbing.mail import send_private_email, unseal
 from plumbing.tasks import send_email
 
 # --- The registry ---------------------------------------------------------------------
@@ -208,8 +210,28 @@ def can_erase_own_account(user: User) -> bool:
 
 
 def _outbox_emails() -> QuerySet[DBTaskResult]:
-    """The e-mail rows of the database task queue: each holds its address and whole message."""
-    return DBTaskResult.objects.filter(task_path=send_email.module_path)
+    """The e-mail rows of the database task queue: plain ones hold the address and the whole
+    message; private ones (a ballot receipt) the same sealed, and only until they are sent."""
+    return DBTaskResult.objects.filter(
+        task_path__in=[send_email.module_path, send_private_email.module_path]
+    )
+
+
+def _private_emails_to(addresses: set[str]) -> list[str]:
+    """The ids of sealed e-mail rows (unsent or failed) addressed to one of `addresses`:
+    their address is encrypted, so each is opened; one sealed with a retired key is skipped."""
+    rows = DBTaskResult.objects.filter(task_path=send_private_email.module_path).exclude(
+        status=TaskResultStatus.RUNNING
+    )
+    found = []
+    for row in rows.only("id", "args_kwargs"):
+        try:
+            recipients = unseal(row.args_kwargs["kwargs"]["sealed"]).get("to", [])
+        except (InvalidToken, KeyError, TypeError, ValueError):
+            continue
+        if addresses.intersection(recipients):
+            found.append(row.pk)
+    return found
 
 
 def _core_erase(*, user: User) -> None:
@@ -223,6 +245,7 @@ def _core_erase(*, user: User) -> None:
     _outbox_emails().filter(args_kwargs__kwargs__to__0__in=addresses).exclude(
         status=TaskResultStatus.RUNNING
     ).delete()
+    DBTaskResult.objects.filter(pk__in=_private_emails_to(addresses)).delete()
     Notification.objects.filter(user=user).delete()  # not audited: plain messages
     for muted in MutedNotification.objects.filter(user=user):
         delete_anonymised(muted, reason=reason)

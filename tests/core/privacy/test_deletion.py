@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from budget import services as budget_services
 from budget.models import Ballot, Participation
@@ -25,7 +26,7 @@ from core.models import (
 from core.privacy import account_erase
 from core.services import LetterAddress, residency_code_batch_create, residency_code_redeem
 from initiatives.models import InitiativeStatus, Volunteer
-from plumbing.mail import queue_email
+from plumbing.mail import queue_email, send_private_email, unseal
 from tests.core.privacy.support import (
     DB_QUEUE,
     EMAIL,
@@ -222,3 +223,17 @@ def test_deletion_clears_the_persons_emails_from_the_outbox(client, person, neig
 
     assert not _outbox_to(EMAIL).exists()
     assert _outbox_to(OTHER_EMAIL).exists()
+
+
+def test_deletion_clears_the_persons_sealed_receipt_mails_too(client, person, neighbour, settings):
+    """A ballot receipt waits in the queue sealed (its address encrypted) until it is sent."""
+    settings.TASKS = DB_QUEUE
+    queue_email(EmailMessage(subject="Uw stem", body="Ontvangstcode", to=[EMAIL]), private=True)
+    queue_email(EmailMessage(subject="Buur", body="x", to=[OTHER_EMAIL]), private=True)
+    sealed = DBTaskResult.objects.filter(task_path=send_private_email.module_path)
+    assert sealed.count() == 2
+
+    account_erase(actor=person, user=person)
+
+    remaining = [unseal(row.args_kwargs["kwargs"]["sealed"])["to"] for row in sealed]
+    assert remaining == [[OTHER_EMAIL]]

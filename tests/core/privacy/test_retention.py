@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from budget import services as budget_services
 from budget.models import Ballot, Participation
@@ -24,7 +25,7 @@ from core.models import (
 )
 from core.privacy import retention_run
 from core.services import LetterAddress, residency_code_batch_create, residency_code_redeem
-from plumbing.mail import queue_email
+from plumbing.mail import queue_email, send_private_email
 from tests.core.privacy.support import (
     DB_QUEUE,
     EMAIL,
@@ -138,12 +139,19 @@ def test_retention_clears_sent_emails_from_the_outbox(person, wijk, settings):
     cast = budget_services.ballot_cast(
         actor=person, budget_round=budget_round, choices={project.pk: 1}
     )
-    receipt_row = _outbox_to(EMAIL).get()
-    assert cast.receipt in json.dumps(receipt_row.args_kwargs)
+    # The receipt waits sealed: neither the address nor the code can be read in the queue.
+    receipt_row = DBTaskResult.objects.get(task_path=send_private_email.module_path)
+    assert cast.receipt not in json.dumps(receipt_row.args_kwargs)
+    assert EMAIL not in json.dumps(receipt_row.args_kwargs)
     now = timezone.now()
-    receipt_row.status = TaskResultStatus.SUCCESSFUL
+    # One whose sending failed stays (sealed) for the operator, until retention removes it.
+    receipt_row.status = TaskResultStatus.FAILED
     receipt_row.finished_at = now - datetime.timedelta(days=8)
     receipt_row.save()
+    queue_email(EmailMessage(subject="Oud", body="x", to=[EMAIL]))
+    _outbox_to(EMAIL).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=now - datetime.timedelta(days=8)
+    )
     queue_email(EmailMessage(subject="Recent", body="x", to=[OTHER_EMAIL]))
     _outbox_to(OTHER_EMAIL).update(
         status=TaskResultStatus.SUCCESSFUL, finished_at=now - datetime.timedelta(days=6)
@@ -153,6 +161,7 @@ def test_retention_clears_sent_emails_from_the_outbox(person, wijk, settings):
     lines = retention_run()
 
     assert not _outbox_to(EMAIL).exists()
+    assert not DBTaskResult.objects.filter(task_path=send_private_email.module_path).exists()
     assert _outbox_to(OTHER_EMAIL).exists()
     assert _outbox_to("wacht@example.org").exists()  # the worker still has to send it
-    assert "core: sent e-mails: 1 deleted from the outbox" in lines
+    assert "core: sent e-mails: 2 deleted from the outbox" in lines
