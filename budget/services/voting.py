@@ -202,6 +202,7 @@ ALREADY_ONLINE = "already_voted_online"
 ALREADY_PAPER = "already_voted_on_paper"
 ALREADY_CODE = "code_already_used"
 ADDRESS_VOTED = "address_already_voted"
+JUST_VOTED = "voted_just_now"
 
 
 def _claim_error(code: str) -> BallotRefused:
@@ -221,6 +222,9 @@ def _claim_error(code: str) -> BallotRefused:
         ADDRESS_VOTED: _(
             "Someone at this address has already voted in this round. This round has one vote "
             "per address, so this vote was not counted."
+        ),
+        JUST_VOTED: _(
+            "This voter has just voted in this round in another way, so this vote was not counted."
         ),
     }
     return BallotRefused(messages[code], code=code)
@@ -297,8 +301,9 @@ def voter_claim(
 
     Under concurrency the database decides: the Participation is unique per round and
     account, per round and code, and (per address) per round and address key. The check
-    below gives the clear message; a concurrent vote that passed it meets the constraint,
-    which is turned into the same refusal, and the caller's transaction keeps nothing.
+    below gives the clear message; a concurrent vote that passed it waits for the other
+    one's commit on the constraint and is then refused (a Dutch message too), and the
+    caller's transaction keeps nothing.
     """
     own, key = _claim_check(budget_round=budget_round, user=user, code=code, via=via)
     changed = own is not None
@@ -318,13 +323,14 @@ def voter_claim(
     participation._history_user = actor  # type: ignore[attr-defined]
     participation._change_reason = _("Ballot changed") if changed else reason  # type: ignore[attr-defined]
     try:
-        with transaction.atomic():
-            participation.save()
+        # No savepoint around this save: on PostgreSQL a savepoint gives the row a
+        # subtransaction id of its own, and the mixing's check for ballots written beside
+        # a participation (budget/services/mixing.py) looks for the same transaction id.
+        participation.save()
     except IntegrityError as error:
-        # A concurrent vote for the same voter or address was committed first: it is
-        # visible now, so the check gives the refusal that applies.
-        _claim_check(budget_round=budget_round, user=user, code=code, via=via)
-        raise _claim_error(ADDRESS_VOTED if key else ALREADY_PAPER) from error
+        # A concurrent vote for the same voter or address was committed first. The
+        # transaction cannot be read from any more; the caller's rolls back entirely.
+        raise _claim_error(ADDRESS_VOTED if "address" in str(error) else JUST_VOTED) from error
     return participation, changed
 
 
@@ -608,7 +614,7 @@ def _pending_entry(*, actor: User, entry: PaperEntry, decision: str) -> PaperEnt
     """
     round_config_lock_shared(round_pk=entry.round_id)
     entry = (
-        PaperEntry.objects.select_for_update()
+        PaperEntry.objects.select_for_update(of=("self",))
         .select_related("round__wijk", "participation")
         .get(pk=entry.pk)
     )

@@ -253,7 +253,7 @@ def test_per_address_an_account_whose_address_voted_with_the_code_is_refused(
     services.ballot_cast_with_code(
         code=code, budget_round=code_round, choices={projects["Speeltuin"].pk: 1}
     )
-    housemate = VerifiedProfileFactory(wijk=wijk, postcode="6441 ab", house_number="12").user
+    housemate = VerifiedProfileFactory(wijk=wijk, postcode="6441ab", house_number="12").user
 
     for voter in (resident, housemate):
         with pytest.raises(ValidationError, match="adres|address"):
