@@ -27,6 +27,13 @@ EXPECTED = {
         "panel_member": {"voting"},
         "panel_chair": {"voting"},
     },
+    # On the voter register: a paper form may be entered against them, in any phase (the
+    # service allows entry from the start of voting, also for forms handed in on time).
+    "budget.vote_on_paper": {
+        "resident": set(PHASE_ORDER),
+        "panel_member": set(PHASE_ORDER),
+        "panel_chair": set(PHASE_ORDER),
+    },
     "budget.manage_round": {"staff": set(PHASE_ORDER)},
     "budget.decide_project": {"staff": set(PHASE_ORDER)},
     "budget.enter_paper_ballot": {"staff": {"voting", "results", "realisation"}},
