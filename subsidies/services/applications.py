@@ -141,6 +141,12 @@ APPLICATION_FIELDS = (
     "account_holder",
     "iban",
     "declaration",
+    # The decision letter's addressee (without them it falls back to the profile's address).
+    "applicant_name",
+    "applicant_street",
+    "applicant_house_number",
+    "applicant_postcode",
+    "applicant_town",
 )
 
 

@@ -269,3 +269,24 @@ def test_only_staff_manage_schemes(wijk, resident, staff):
     assert scheme.decision_weeks == 8
     assert scheme.advance_percentage == 80
     assert scheme.history.first().history_user == staff
+
+
+def test_the_applicants_legal_name_and_address_are_saved_for_the_decision_letter(draft, applicant):
+    services.application_update(
+        actor=applicant,
+        application=draft,
+        data=_data(
+            draft,
+            applicant_name="Stichting Buurtfeest Brunssum",
+            applicant_street="Akerstraat",
+            applicant_house_number="112",
+            applicant_postcode="6441 AN",
+            applicant_town="Brunssum",
+        ),
+        lines=LINES,
+    )
+
+    draft.refresh_from_db()
+    assert draft.applicant_name == "Stichting Buurtfeest Brunssum"
+    assert (draft.applicant_street, draft.applicant_house_number) == ("Akerstraat", "112")
+    assert (draft.applicant_postcode, draft.applicant_town) == ("6441 AN", "Brunssum")
