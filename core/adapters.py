@@ -5,7 +5,10 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
+from core.models import Profile
+from core.rules import is_council_staff
 from plumbing.mail import queue_email
 from plumbing.ratelimit import client_address
 
@@ -18,6 +21,18 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         queue_email(self.render_mail(template_prefix, email, ctx))
+
+    def get_login_redirect_url(self, request) -> str:
+        """Residents land on their own page; an account without a resident profile (a
+        superuser, an editor, staff made by a command) on the page of what it may do."""
+        user = request.user
+        if Profile.objects.filter(user=user).exists():
+            return super().get_login_redirect_url(request)
+        if is_council_staff(user):
+            return reverse("core:staff_home")
+        if user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+            return reverse("wagtailadmin_home")
+        return "/"
 
     def get_client_ip(self, request) -> str:
         """The address allauth's rate limits (and ours) key on: X-Forwarded-For is believed

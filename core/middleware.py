@@ -22,8 +22,23 @@ from core.rules import is_council_staff
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/")
 
 
+# The back offices: whoever may enter them (superusers, CMS editors and approvers,
+# functional administrators) needs the second factor there, like council staff everywhere.
+_ADMIN_PREFIXES = ("/cms-admin/", "/beheer/")
+
+
+def needs_second_factor(user, path: str) -> bool:
+    """Whether this logged-in user must have two-factor set up to open `path`."""
+    if is_council_staff(user):
+        return True
+    return path.startswith(_ADMIN_PREFIXES) and (
+        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
 class StaffTwoFactorMiddleware:
-    """Council staff must set up TOTP before they can do anything else."""
+    """Council staff must set up TOTP before they can do anything else, and so must anyone
+    else (superusers included) before they enter the CMS admin or the staff pages."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,7 +49,7 @@ class StaffTwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
-            and is_council_staff(user)
+            and needs_second_factor(user, request.path)
             and not is_mfa_enabled(user)
         ):
             return redirect(
