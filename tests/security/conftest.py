@@ -27,7 +27,7 @@ from initiatives.models import InitiativeStatus
 from review.selectors import review_for
 from subsidies import services as subsidy_services
 from subsidies.models import AttachmentKind, Status
-from tests.factories import PanelMembershipFactory, VerifiedProfileFactory
+from tests.factories import PanelMembershipFactory, VerifiedProfileFactory, make_staff
 from tests.factories.budget import ProjectFactory, RoundFactory
 from tests.factories.initiatives import (
     ContentReportFactory,
@@ -154,13 +154,25 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         w.voting_round = RoundFactory(wijk=wijk, phase="voting", allow_letter_codes=True)
         w.project = ProjectFactory(round=w.voting_round, title="Speeltuin")
         ProjectFactory(round=w.voting_round, title="Moestuin")
-        addresses = core_services.parse_address_lines(text="Akerstraat 14, 6441 AB", wijk=wijk)
+        addresses = core_services.parse_address_lines(
+            text="Akerstraat 14, 6441 AB\nAkerstraat 16, 6441 AB", wijk=wijk
+        )
         w.voting_batch, _letters = budget_services.voting_code_batch_create(
             actor=staff, budget_round=w.voting_round, addresses=addresses
         )
         # Entered against the voter register: the letter code handed in with the form.
         w.paper_ballot = budget_services.paper_ballot_enter(
             actor=staff, budget_round=w.voting_round, choices={w.project.pk: 1}, code=_letters[0][1]
+        )
+        # And one a colleague discarded, with the reason the paper page shows.
+        discarded = budget_services.paper_ballot_enter(
+            actor=staff, budget_round=w.voting_round, choices={w.project.pk: 1}, code=_letters[1][1]
+        )
+        budget_services.paper_ballot_discard(
+            actor=make_staff(email="collega@example.org"),
+            entry=discarded,
+            reason="Twee vakjes aangekruist",
+            set_aside=True,
         )
         w.voting_round_b = RoundFactory(wijk=other_wijk, phase="voting")
         ProjectFactory(round=w.voting_round_b, title="Jeu-de-boulesbaan")

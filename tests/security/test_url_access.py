@@ -30,6 +30,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.models import ResidencyLetterRequest
 from tests.security.conftest import ROLES, db_fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,14 @@ def none(w) -> dict:
     return {}
 
 
+def _letter_request(w):
+    """An open request for a residency letter, of the resident of wijk A."""
+    request, _created = ResidencyLetterRequest.objects.get_or_create(
+        profile=w.people["resident"].profile, handled_at=None
+    )
+    return request
+
+
 EXPECTED: dict[str, list[Case]] = {
     # --- core ---------------------------------------------------------------------------
     # Staff have no resident profile: there is no page of their own details.
@@ -108,12 +117,20 @@ EXPECTED: dict[str, list[Case]] = {
         Case(lambda w: {"pk": w.people["resident"].profile.pk}, STAFF_ONLY)
     ],
     "core:staff_code_batches": [Case(none, STAFF_ONLY)],
+    # A resident asks for a letter on their own profile (the service refuses the verified).
+    "core:residency_letter_request": [Case(none, POST_ONLY, post="L - - - - N")],
+    "core:staff_letter_request_close": [
+        Case(lambda w: {"pk": _letter_request(w).pk}, POST_ONLY, post="L F F F F -")
+    ],
     "core:staff_code_batch_void": [
         Case(lambda w: {"pk": w.residency_batch.pk}, POST_ONLY, post="L F F F F -")
     ],
     # --- initiatives ----------------------------------------------------------------------
     "initiatives:overview": [Case(none, PUBLIC)],
     "initiatives:wijk_overview": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC)],
+    # Everyone's way to propose: verified residents on to their own wijk's form, others
+    # (visitors, staff without a resident's profile) the reason and what to do.
+    "initiatives:propose": [Case(none, "F R R R R F", post=POST_ONLY)],
     # Verified residents propose in their own wijk only; staff are not residents.
     "initiatives:create": [
         Case(lambda w: {"slug": w.wijk.slug}, "L 200 F 200 200 F"),
@@ -350,8 +367,9 @@ EXPECTED: dict[str, list[Case]] = {
 # Entry points of what EXCLUDED leaves out, checked by path.
 ENTRY_POINTS: dict[str, str] = {
     # Wagtail sends whoever may not use the admin to the login page.
-    "/cms-admin/": "L L L L L 200",
-    "/cms-admin/login/": _all("L"),
+    # Logged in without admin access: the 403 page, not a redirect loop through the login.
+    "/cms-admin/": "L F F F F 200",
+    "/cms-admin/login/": "L F F F F L",
     "/accounts/login/": "200 R R R R R",
     "/accounts/signup/": "200 R R R R R",
     "/accounts/email/": LOGGED_IN,
