@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -330,7 +332,8 @@ def code_enter(request, pk: int):
     require(request.user, "budget.view_round", budget_round)
     if not budget_round.allow_letter_codes:
         raise Http404
-    form = VotingCodeForm(request.POST or None)
+    # The QR code on the letter opens this page with the code filled in.
+    form = VotingCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     status = 200
     if request.method == "POST":
         if request.session.session_key is None:
@@ -439,9 +442,22 @@ def receipt(request, pk: int):
 # --- Results ----------------------------------------------------------------------------
 
 
+def _results_not_yet(budget_round) -> str:
+    """Why the results cannot be seen yet, and when they come (the 403 page shows it)."""
+    if timezone.now() < budget_round.voting_end:
+        return _(
+            "The results are published after voting closes on %(date)s, once the votes are counted."
+        ) % {"date": date_format(timezone.localtime(budget_round.voting_end), "j F Y, H:i")}
+    return _(
+        "Voting has closed and the votes are being counted. The results appear here once "
+        "staff have published them."
+    )
+
+
 def _published_result(request, pk: int):
     budget_round = round_by_pk(request, pk)
-    require(request.user, "budget.view_result", budget_round)
+    if not request.user.has_perm("budget.view_result", budget_round):
+        raise PermissionDenied(_results_not_yet(budget_round))
     result = getattr(budget_round, "result", None)
     if result is None or not (result.is_published or request.user.has_perm("budget.manage_round")):
         raise Http404

@@ -182,3 +182,14 @@ def test_a_voting_evening_on_one_connection_is_not_stopped_by_the_code_limit(sta
     for _address, code in letters:
         response = Client().post(url, {"code": code}, REMOTE_ADDR="192.0.2.7")
         assert response.status_code == 302
+
+
+def test_the_letters_qr_code_opens_the_code_page_with_the_code_filled_in(
+    client, code_round, letters
+):
+    url = reverse("budget:code_enter", args=[code_round.pk])
+
+    response = client.get(url, {"code": letters[0]})
+
+    assert response.context["form"]["code"].value() == letters[0]
+    assert f'value="{letters[0]}"' in response.content.decode()

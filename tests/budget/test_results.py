@@ -182,3 +182,17 @@ def test_import_refuses_bad_files_and_non_staff(staff, resident, wijk):
 def test_the_counting_rules_offered_are_those_the_tally_knows():
     assert CountingRule.values == list(counting.RULES)
     assert Round().rule == CountingRule.EQUAL_SHARES_ADD1
+
+
+def test_results_not_yet_published_say_when_they_come(client, staff, counted_round):
+    budget_round, _projects = counted_round
+    url = reverse("budget:result", args=[budget_round.pk])
+
+    before = client.get(url)
+    with _after_close(budget_round):
+        services.round_count(actor=staff, budget_round=budget_round)
+        counting = client.get(url)
+
+    assert before.status_code == counting.status_code == 403
+    assert "De uitslag wordt gepubliceerd nadat het stemmen sluit op" in before.content.decode()
+    assert "zodra medewerkers ze hebben gepubliceerd" in counting.content.decode()
