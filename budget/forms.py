@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from budget import selectors
-from budget.models import BallotStyle, Project, RealisationStage, Round
+from budget.models import (
+    RULE_EXPLANATIONS,
+    BallotStyle,
+    CountingRule,
+    Project,
+    RealisationStage,
+    Round,
+)
 from budget.services.rounds import subsidy_overlap
-from budget.tally import RULES
 from core.models import Wijk
 from initiatives.models import Initiative, InitiativeStatus
 from plumbing.uploads import clean_image
@@ -59,12 +66,21 @@ class RoundForm(forms.ModelForm):
                 "voting_end",
                 "realisation_start",
             )
-        } | {"description": forms.Textarea(attrs={"rows": 4}), "electorate": forms.RadioSelect}
+        } | {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "electorate": forms.RadioSelect,
+            "rule": forms.RadioSelect,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Left out of a post (an older form, a script): the round keeps what it has.
         self.fields["electorate"].required = False
+        # Staff choose a counting rule by what it does, not by its Pabulib name.
+        self.fields["rule"].choices = [
+            (value, format_lazy("{}: {}", label, RULE_EXPLANATIONS[value]))
+            for value, label in CountingRule.choices
+        ]
 
     def clean_electorate(self) -> str:
         return self.cleaned_data.get("electorate") or self.instance.electorate
@@ -341,7 +357,7 @@ class PbImportForm(forms.Form):
     file = forms.FileField(label=_("Pabulib file (.pb)"))
     rule = forms.ChoiceField(
         label=_("Counting rule"),
-        choices=[("", _("As in the file"))] + [(rule, rule) for rule in RULES],
+        choices=[("", _("As in the file")), *CountingRule.choices],
         required=False,
     )
 

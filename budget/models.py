@@ -55,6 +55,26 @@ class CountingRule(models.TextChoices):
     )
 
 
+# One line per rule, wherever staff choose or compare them (the labels stay short).
+RULE_EXPLANATIONS = {
+    CountingRule.GREEDY: _(
+        "Projects with the most votes are funded first, as long as the money lasts."
+    ),
+    CountingRule.EQUAL_SHARES: _(
+        "Every voter gets an equal share of the budget; a project is funded when its "
+        "supporters can pay for it together, so more groups of voters see a project funded."
+    ),
+    CountingRule.EQUAL_SHARES_ADD1: _(
+        "Equal shares, with the shares raised step by step until the budget is used as far "
+        "as it goes."
+    ),
+    CountingRule.EQUAL_SHARES_ADD1_COMPARISON: _(
+        "Equal shares (completed), but the outcome of most votes first is kept when that "
+        "one reaches more voters."
+    ),
+}
+
+
 class Electorate(models.TextChoices):
     """Who has a vote in a round: each eligible resident, or each address once.
 

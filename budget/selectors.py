@@ -9,7 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from budget.models import (
+    RULE_EXPLANATIONS,
     Ballot,
+    CountingRule,
     PaperEntry,
     PaperEntryStatus,
     Participation,
@@ -267,9 +269,11 @@ def result_comparison(*, result: Result) -> list[dict]:
     rows = []
     for rule, figure in result.figures.items():
         voters = figure["voters"] or 0
+        known = rule in CountingRule.values
         rows.append(
             {
-                "rule": rule,
+                "rule": CountingRule(rule).label if known else rule,
+                "explanation": RULE_EXPLANATIONS.get(rule, "") if known else "",
                 "chosen": rule == result.rule,
                 "funded": [titles.get(pk, pk) for pk in figure["funded"]],
                 "total_cost": Decimal(figure["total_cost"]),

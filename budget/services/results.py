@@ -192,7 +192,7 @@ def round_count(*, actor: User, budget_round: Round) -> Result:
         result,
         actor=actor,
         reason=_("Counted with %(rule)s: %(n)d ballots")
-        % {"rule": budget_round.rule, "n": len(election.ballots)},
+        % {"rule": budget_round.get_rule_display(), "n": len(election.ballots)},
     )
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -196,3 +197,33 @@ def test_results_not_yet_published_say_when_they_come(client, staff, counted_rou
     assert before.status_code == counting.status_code == 403
     assert "De uitslag wordt gepubliceerd nadat het stemmen sluit op" in before.content.decode()
     assert "zodra medewerkers ze hebben gepubliceerd" in counting.content.decode()
+
+
+def _visible_text(response) -> str:
+    """What a person reads: the page without its tags (attribute values are not shown)."""
+    return re.sub(r"<[^>]+>", " ", response.content.decode())
+
+
+def test_staff_compare_the_counting_rules_by_plain_dutch_names(staff, staff_client, counted_round):
+    budget_round, _projects = counted_round
+    with _after_close(budget_round):
+        services.round_count(actor=staff, budget_round=budget_round)
+        page = staff_client.get(reverse("budget:staff_result", args=[budget_round.pk]))
+    content = _visible_text(page)
+
+    assert "Meeste stemmen eerst" in content
+    assert "Gelijke delen, aangevuld" in content
+    assert "zolang het budget strekt" in content  # the one-line explanation
+    for identifier in ("greedy", "equalshares", "add1"):
+        assert identifier not in content
+
+
+def test_staff_choose_a_counting_rule_by_what_it_does(staff_client, counted_round):
+    budget_round, _projects = counted_round
+
+    content = _visible_text(
+        staff_client.get(reverse("budget:staff_round_edit", args=[budget_round.pk]))
+    )
+
+    assert "Meeste stemmen eerst: De projecten met de meeste stemmen" in content
+    assert "greedy" not in content
