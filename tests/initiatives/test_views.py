@@ -300,3 +300,17 @@ def test_a_progress_update_with_bad_input_keeps_the_text(client, make_initiative
     assert "Het gaat goed" in content
     assert "Dit is een verplicht veld." in content
     assert not initiative.updates.exists()
+
+
+def test_initiators_see_a_volunteers_name_and_message_but_not_their_e_mail(client, make_initiative):
+    initiative = make_initiative(S.PUBLISHED)
+    volunteer = VolunteerFactory(initiative=initiative, message="Ik neem een ladder mee.")
+    client.force_login(initiative.created_by)
+
+    content = client.get(
+        reverse("initiatives:volunteers", kwargs={"pk": initiative.pk})
+    ).content.decode()
+
+    assert volunteer.user.profile.display_name in content
+    assert "Ik neem een ladder mee." in content
+    assert volunteer.user.email not in content
