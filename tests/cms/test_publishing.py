@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def editor(db):
     user = UserFactory(email="redacteur@example.org")
     user.groups.add(Group.objects.get(name="Redacteuren"))
+    TOTP.activate(user, generate_totp_secret())  # the CMS admin asks everyone for it
     return user
 
 
