@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
-from initiatives.models import Initiative
+from initiatives.models import Initiative, InitiativeStatus
 from plumbing.formatting import euro, long_date
 from review.models import Review, ReviewStatus
 from review.services import review_open
@@ -35,10 +35,34 @@ from subsidies.services._common import (
 )
 from subsidies.validators import mask_iban, normalize_iban
 
+# Applications still on their way to a decision: a second one beside them is refused.
+_UNDECIDED = (Status.CONCEPT, Status.SUBMITTED, Status.IN_REVIEW, Status.ADVISED)
 
-def _scheme_errors(scheme: Scheme, initiative: Initiative) -> list[str]:
+
+def _scheme_errors(
+    scheme: Scheme, initiative: Initiative, *, application: Application | None = None
+) -> list[str]:
+    """Why the initiative cannot apply to the scheme (now); `application` is the one being
+    submitted, not counted as a second."""
     errors = []
     today = timezone.localdate()
+    if initiative.status == InitiativeStatus.CONCEPT:
+        errors.append(
+            _(
+                "The initiative is still a draft. Submit the initiative first; then you can "
+                "apply for a subsidy for it."
+            )
+        )
+    others = Application.objects.filter(scheme=scheme, initiative=initiative, status__in=_UNDECIDED)
+    if application is not None:
+        others = others.exclude(pk=application.pk)
+    if others.exists():
+        errors.append(
+            _(
+                "This initiative already has an application to this scheme that has not been "
+                "decided yet: go on with that application."
+            )
+        )
     if not scheme.is_open_on(today):
         if today < scheme.opens_on:
             errors.append(
@@ -110,6 +134,16 @@ def _amount_errors(
                     "max": euro(max(uncovered, ZERO)),
                 },
             )
+    ended = application.ends_on
+    if ended is not None and ended < timezone.localdate(application.created_at or timezone.now()):
+        add(
+            "ends_on",
+            _(
+                "The activity ended on %(date)s, before this application. The scheme supports "
+                "activities that are still to come."
+            )
+            % {"date": long_date(ended)},
+        )
     if complete:
         required = {
             "purpose": _("Describe what the subsidy is for."),
@@ -240,7 +274,9 @@ def application_submit(*, actor: User, application: Application) -> Application:
         for line in application.cost_lines.filter(kind=LineKind.PLANNED)
     ]
     errors: dict[str, list[str]] = {}
-    scheme_errors = _scheme_errors(application.scheme, application.initiative)
+    scheme_errors = _scheme_errors(
+        application.scheme, application.initiative, application=application
+    )
     if scheme_errors:
         errors["__all__"] = scheme_errors
     errors.update(_amount_errors(application, lines, complete=True))

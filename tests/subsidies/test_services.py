@@ -290,3 +290,41 @@ def test_the_applicants_legal_name_and_address_are_saved_for_the_decision_letter
     assert draft.applicant_name == "Stichting Buurtfeest Brunssum"
     assert (draft.applicant_street, draft.applicant_house_number) == ("Akerstraat", "112")
     assert (draft.applicant_postcode, draft.applicant_town) == ("6441 AN", "Brunssum")
+
+
+def test_an_initiative_that_is_still_a_draft_cannot_apply(scheme, applicant):
+    initiative = applicant.initiative
+    initiative.status = "concept"
+    initiative.save()
+
+    with translation.override("nl"), pytest.raises(ValidationError) as caught:
+        services.application_create(actor=applicant, initiative=initiative, scheme=scheme)
+
+    assert "Het initiatief is nog een concept" in _messages(caught.value)
+    assert not Application.objects.filter(initiative=initiative).exists()
+
+
+def test_a_second_undecided_application_to_the_same_scheme_is_refused(draft, applicant):
+    with translation.override("nl"), pytest.raises(ValidationError) as caught:
+        services.application_create(
+            actor=applicant, initiative=applicant.initiative, scheme=draft.scheme
+        )
+
+    assert "heeft al een aanvraag bij deze regeling" in _messages(caught.value)
+    assert Application.objects.filter(initiative=applicant.initiative).count() == 1
+
+
+def test_an_activity_that_ended_before_the_application_is_refused(draft, applicant):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    with translation.override("nl"), pytest.raises(ValidationError) as caught:
+        services.application_update(
+            actor=applicant,
+            application=draft,
+            data=_data(draft, starts_on=yesterday - datetime.timedelta(days=3), ends_on=yesterday),
+            lines=LINES,
+        )
+
+    assert "De activiteit eindigde op" in _messages(caught.value)
+    draft.refresh_from_db()
+    assert draft.ends_on > timezone.localdate()

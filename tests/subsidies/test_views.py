@@ -15,7 +15,7 @@ from review.models import Advice
 from subsidies import services
 from subsidies.letters import decision_letter_issue
 from subsidies.models import Application, Attachment, AttachmentKind, Status
-from tests.factories.subsidies import ApplicationFactory, make_initiator
+from tests.factories.subsidies import ApplicationFactory, SchemeFactory, make_initiator
 from tests.subsidies.conftest import PDF_BYTES, bring_to, conclude_review, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,9 @@ ROLES = [
 @pytest.fixture
 def world(draft, applicant, staff):
     """A draft, an application with its advance paid (with a receipt and a letter)."""
-    paid = ApplicationFactory(scheme=draft.scheme, initiative=applicant.initiative)
+    # Another scheme of the wijk: one initiative has one undecided application per scheme.
+    other_scheme = SchemeFactory(wijk=draft.scheme.wijk)
+    paid = ApplicationFactory(scheme=other_scheme, initiative=applicant.initiative)
     paid = bring_to(paid, Status.ADVANCE_PAID, staff=staff, applicant=applicant)
     receipt = services.attachment_add(
         actor=applicant, application=paid, kind=AttachmentKind.RECEIPT, upload=pdf_upload("bon.pdf")
