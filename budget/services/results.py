@@ -12,6 +12,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,9 +36,11 @@ from budget.tally import (
     write_pb,
 )
 from budget.tally.pabulib import format_amount
+from core.events import announce_decision
 from core.models import User, Wijk
 from core.services import save_audited
 from plumbing import codes
+from plumbing.formatting import euro
 
 IMPORT_BATCH = 2000
 
@@ -210,6 +213,22 @@ def result_publish(*, actor: User, budget_round: Round) -> Result:
     result.published_at = timezone.now()
     result.published_by = actor
     save_audited(result, actor=actor, reason=_("Result published"))
+    # A draft decision page for the public list (cms prepares it; staff check and publish).
+    announce_decision(
+        kind="budget_result",
+        obj=result,
+        title=budget_round.name,
+        summary=_("%(n)d projects funded, %(used)s of %(budget)s; %(ballots)d ballots.")
+        % {
+            "n": len(result.funded),
+            "used": euro(result.budget_used),
+            "budget": euro(budget_round.budget),
+            "ballots": result.ballot_count,
+        },
+        decided_at=result.published_at,
+        wijken=[budget_round.wijk],
+        url=reverse("budget:result", args=[budget_round.pk]),
+    )
     # The residents hear of it once the publication is committed; a task fans out the
     # messages, so publishing does not wait for thousands of them.
     transaction.on_commit(partial(tasks.announce_results.enqueue, round_id=budget_round.pk))

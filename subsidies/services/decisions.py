@@ -7,9 +7,11 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.events import announce_decision
 from core.models import User
 from plumbing.formatting import euro
 from review.models import Review, ReviewStatus, advice_deviates
@@ -163,6 +165,19 @@ def application_decide(
         partial(
             tasks.issue_decision_letter.enqueue, application_id=application.pk, actor_id=actor.pk
         )
+    )
+    # A draft decision page for the public list (cms prepares it; staff check and publish).
+    # Public, so no applicant's name or address: the initiative, the scheme and the outcome.
+    initiative = application.initiative
+    announce_decision(
+        kind="subsidy",
+        obj=application,
+        title=f"{initiative.title}: {scheme.name}",
+        summary=labels[action] % {"amount": euro(amount)},
+        decided_at=application.decided_at,
+        wijken=[initiative.wijk],
+        advice=(review.advice_text if review is not None else "") or "",
+        url=reverse("initiatives:detail", kwargs={"pk": initiative.pk}),
     )
     return application
 

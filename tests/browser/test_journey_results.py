@@ -45,7 +45,8 @@ def test_staff_count_and_publish_and_residents_see_the_results(new_page):
     comparison = staff.locator("table", has_text="Telmethode").last
     chosen = comparison.get_by_role("row", name=re.compile("gekozen telmethode"))
     expect(chosen).to_contain_text("Bomen in de straat")
-    plain = comparison.get_by_role("row", name=re.compile(r"^equalshares "))
+    # Plain equal shares, by its Dutch name and the one-line explanation under it.
+    plain = comparison.get_by_role("row", name=re.compile(r"^Gelijke delen\s+Iedere stemmer"))
     expect(plain).not_to_contain_text("Bomen in de straat")
     staff_hash = staff.locator("main code.budget-hash").inner_text().strip()
     shot(staff, "counted outcome and the other rules")
