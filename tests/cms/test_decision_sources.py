@@ -41,8 +41,8 @@ def test_a_subsidy_decision_prepares_a_draft_page_without_the_applicants_details
 def test_publishing_a_result_prepares_a_draft_decision_page(
     home,
     staff,
-    counted_round,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    counted_round,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
 ):
     budget_round, _projects = counted_round
     with _after_close(budget_round):
