@@ -46,7 +46,8 @@ def _scheme_errors(
     submitted, not counted as a second."""
     errors = []
     today = timezone.localdate()
-    if initiative.status == InitiativeStatus.CONCEPT:
+    # Asked of the database: the caller's copy may predate the initiative's submission.
+    if Initiative.objects.filter(pk=initiative.pk, status=InitiativeStatus.CONCEPT).exists():
         errors.append(
             _(
                 "The initiative is still a draft. Submit the initiative first; then you can "
