@@ -29,7 +29,10 @@ from tests.faults.conftest import (
     wait_for_port,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CONF = settings.BASE_DIR / "platform" / "gunicorn.conf.py"
 

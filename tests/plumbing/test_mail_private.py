@@ -93,7 +93,7 @@ def test_an_ordinary_mail_still_queues_readable_arguments():
     assert ADDRESS in _row_text(DBTaskResult.objects.get())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_QUEUE)
 def test_the_worker_sends_a_private_mail_and_its_row_is_gone(mailoutbox):
     with transaction.atomic():
@@ -111,7 +111,7 @@ def test_the_worker_sends_a_private_mail_and_its_row_is_gone(mailoutbox):
     assert _rows_holding(CODE) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_QUEUE, EMAIL_BACKEND=f"{__name__}.FailingBackend")
 def test_a_failed_private_send_keeps_only_ciphertext(mailoutbox):
     with transaction.atomic():
@@ -127,7 +127,7 @@ def test_a_failed_private_send_keeps_only_ciphertext(mailoutbox):
     assert _rows_holding(CODE) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_QUEUE)
 def test_a_ballot_receipt_is_sent_and_nothing_keeps_the_code_next_to_the_voter(
     wijk, resident, mailoutbox
