@@ -24,14 +24,16 @@ _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/")
 
 # The back offices: whoever may enter them (superusers, CMS editors and approvers,
 # functional administrators) needs the second factor there, like council staff everywhere.
-_ADMIN_PREFIXES = ("/cms-admin/", "/beheer/")
+def _back_office_prefixes() -> tuple[str, str]:
+    """The CMS admin and the staff pages, by their URLs (not written out twice)."""
+    return (_admin_prefix(), reverse("core:staff_home"))
 
 
 def needs_second_factor(user, path: str) -> bool:
     """Whether this logged-in user must have two-factor set up to open `path`."""
     if is_council_staff(user):
         return True
-    return path.startswith(_ADMIN_PREFIXES) and (
+    return path.startswith(_back_office_prefixes()) and (
         user.is_superuser or user.has_perm("wagtailadmin.access_admin")
     )
 
