@@ -63,6 +63,10 @@ class BallotRefused(ValidationError):
     """The ballot breaks a rule of the round; nothing was counted."""
 
 
+class ClaimRefused(BallotRefused):
+    """The voter has no (further) vote in the round this way: see `voter_claim`."""
+
+
 def voter_key_for_user(*, budget_round: Round, user: User) -> str:
     """The key of a user's ballot: a keyed hash, never the user id itself."""
     return codes.keyed_hash("ballot", budget_round.pk, user.pk)
@@ -205,7 +209,7 @@ ADDRESS_VOTED = "address_already_voted"
 JUST_VOTED = "voted_just_now"
 
 
-def _claim_error(code: str) -> BallotRefused:
+def _claim_error(code: str) -> ClaimRefused:
     messages = {
         ALREADY_ONLINE: _(
             "This voter has already voted online in this round; a second vote on paper is "
@@ -227,7 +231,7 @@ def _claim_error(code: str) -> BallotRefused:
             "This voter has just voted in this round in another way, so this vote was not counted."
         ),
     }
-    return BallotRefused(messages[code], code=code)
+    return ClaimRefused(messages[code], code=code)
 
 
 def voter_claim_refusal(
@@ -422,17 +426,26 @@ def _claim_refusal_for_voter(*, budget_round: Round, user: User) -> str:
     return refusal
 
 
-def voter_refusal(*, actor: User, budget_round: Round) -> str:
-    """Public wrapper for the ballot page: empty when the person may vote."""
-    return _refusal(actor=actor, budget_round=budget_round) or _claim_refusal_for_voter(
-        budget_round=budget_round, user=actor
-    )
+def voter_refusal(*, actor: User, budget_round: Round, claim: bool = True) -> str:
+    """Public wrapper for the ballot page: empty when the person may vote.
+
+    With `claim=False` only the person's rights are checked, not whether they voted another
+    way already: for a caller about to cast, whose service checks that as it writes (and
+    raises ClaimRefused), so the ballot does not read the voter's participation twice.
+    """
+    refusal = _refusal(actor=actor, budget_round=budget_round)
+    if refusal or not claim:
+        return refusal
+    return _claim_refusal_for_voter(budget_round=budget_round, user=actor)
 
 
-def code_refusal(*, budget_round: Round, code: VotingCode) -> str:
-    """Why a letter code cannot vote (now): empty when it can (the ballot page's check)."""
+def code_refusal(*, budget_round: Round, code: VotingCode, claim: bool = True) -> str:
+    """Why a letter code cannot vote (now): empty when it can (the ballot page's check).
+    `claim` as in `voter_refusal`."""
     if budget_round.phase != "voting":
         return voter_refusal_closed(budget_round)
+    if not claim:
+        return ""
     return voter_claim_refusal(budget_round=budget_round, code=code, via=Via.CODE)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from budget import selectors, services
 from budget.forms import BallotForm, ProjectProposalForm, ReceiptForm, VotingCodeForm
 from budget.models import BallotStyle, Phase, ProjectStatus, VotingCode
-from budget.services.voting import code_refusal, voter_refusal
+from budget.services.voting import ClaimRefused, code_refusal, voter_refusal
 from budget.views.common import chosen_total, project_by_pk, require, round_by_pk
 from core.views import apply_errors
 from plumbing import codes
@@ -193,10 +193,13 @@ def ballot(request, pk: int):
         if budget_round.allow_letter_codes and budget_round.phase == Phase.VOTING:
             return render(request, "budget/ballot_login.html", {"round": budget_round})
         return redirect_to_login(request.get_full_path())
+    # Casting checks again, as it writes, whether the voter voted another way already
+    # (ClaimRefused below); the pages before it say so up front.
+    claim = not (request.method == "POST" and request.POST.get("step") == "confirm")
     if code is not None:
-        refusal = code_refusal(budget_round=budget_round, code=code)
+        refusal = code_refusal(budget_round=budget_round, code=code, claim=claim)
     else:
-        refusal = voter_refusal(actor=request.user, budget_round=budget_round)
+        refusal = voter_refusal(actor=request.user, budget_round=budget_round, claim=claim)
     if refusal:
         return render(
             request,
@@ -252,11 +255,19 @@ def ballot(request, pk: int):
             cast = services.ballot_cast(
                 actor=request.user, budget_round=budget_round, choices=choices
             )
-    except PermissionDenied as error:
+    except (PermissionDenied, ClaimRefused) as error:
+        refusal = str(error)
+        if isinstance(error, ClaimRefused):
+            # The same words the ballot page would have shown (a refused cast reads again).
+            if code is not None:
+                refusal = code_refusal(budget_round=budget_round, code=code)
+            else:
+                refusal = voter_refusal(actor=request.user, budget_round=budget_round)
+            refusal = refusal or error.messages[0]
         return render(
             request,
             "budget/ballot_refused.html",
-            {"round": budget_round, "refusal": str(error)},
+            {"round": budget_round, "refusal": refusal},
             status=403,
         )
     except ValidationError as error:

@@ -20,7 +20,7 @@ from budget.views import public
 from core.services import parse_address_lines
 from plumbing.ratelimit import LimiterUnavailable
 from tests.factories import VerifiedProfileFactory
-from tests.factories.budget import ProjectFactory, RoundFactory
+from tests.factories.budget import ProjectFactory, RoundFactory, publish_result
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +194,24 @@ def test_who_voted_online_cannot_vote_on_paper_and_the_reverse(
     assert Participation.objects.filter(via="paper").count() == 1
 
 
+def test_a_ballot_confirmed_after_a_paper_entry_is_refused_with_the_ballot_pages_words(
+    client, staff, panel_member, voting_round, projects
+):
+    """The ballot page was opened before the desk entered this voter's paper form: the
+    confirm (which the service checks as it writes) answers the refusal page, and the
+    online choice is not stored."""
+    client.force_login(panel_member)
+    _enter(staff, voting_round, projects["Bankjes"], resident=panel_member)
+    page = client.post(
+        reverse("budget:ballot", args=[voting_round.pk]),
+        {"projects": [projects["Moestuin"].pk], "step": "confirm"},
+    )
+    assert page.status_code == 403
+    assert "Uw papieren stembiljet" in page.content.decode()
+    assert Ballot.objects.count() == 0
+    assert list(Participation.objects.values_list("via", flat=True)) == ["paper"]
+
+
 def test_a_code_used_online_cannot_be_used_on_paper_and_the_reverse(
     staff, code_round, projects, letters
 ):
@@ -334,7 +352,7 @@ def test_counting_waits_until_the_paper_forms_add_up(client, staff, colleague, p
             services.round_count(actor=staff, budget_round=paper_round)
         services.paper_forms_received_set(actor=colleague, budget_round=paper_round, received=3)
         result = services.round_count(actor=staff, budget_round=paper_round)
-        services.result_publish(actor=staff, budget_round=paper_round)
+        publish_result(budget_round=paper_round, asked_by=staff, confirmed_by=colleague)
         with pytest.raises(ValidationError):
             services.paper_forms_received_set(actor=staff, budget_round=paper_round, received=5)
 
