@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("subsidies.urls")),
     path("", include("budget.urls")),
     path("", include("stats.urls")),
+    path("", include("opendata.urls")),
     path("", include("cms.urls")),
 ]
 

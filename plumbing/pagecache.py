@@ -7,10 +7,12 @@ serve chain); a cached copy costs one cache round trip. Logged-in pages are neve
 What is cached (`PageCacheMiddleware`, the innermost middleware, so every outer one still
 adds its headers - CSP, security, language - to a cached answer):
 - a GET without a session or messages cookie (only the language and CSRF cookies may be
-  there), for a path without query string or with only `?page=N`;
-- answered 200 with HTML, not streamed, setting no cookie, without a CSRF token in it
-  (`get_token` was not called), without a session change, and not marked
-  `Cache-Control: private / no-store / no-cache`.
+  there), for a path without query string or with only `?page=N`; under `QUERY_PATHS` (the
+  open-data API, /api/) also with a few short filter parameters (`?wijk=noord&status=...`),
+  each its own copy;
+- answered 200 with HTML (under `QUERY_PATHS` also JSON), not streamed, setting no cookie,
+  without a CSRF token in it (`get_token` was not called), without a session change, and
+  not marked `Cache-Control: private / no-store / no-cache`.
 Every looked-up answer says `X-Page-Cache: hit`, `stale` or `miss`. A page gone stale is
 rendered again by one request; requests that come while it renders get the stale copy
 (`stale`), so a burst of visitors after a write costs one render, not one each.
@@ -74,6 +76,13 @@ MENU_DEPTH = 3
 # stale copy; past it (a crashed worker) the next request renders.
 RENDER_LOCK_SECONDS = 10
 ALLOWED_QUERY = frozenset({"page"})
+# Paths whose anonymous GETs may carry filters and answer JSON: the open-data API. Its
+# filters are few and their values short (slugs, statuses, dates, numbers); anything else
+# (a long or repeated value, many parameters) is answered uncached.
+QUERY_PATHS = ("/api/",)
+QUERY_LIMIT = 8
+_QUERY_NAME = re.compile(r"[a-z_]{1,32}")
+_QUERY_VALUE = re.compile(r"[\w.:-]{1,64}")
 HEADER = "X-Page-Cache"
 
 
@@ -239,6 +248,10 @@ def _shown_areas(request) -> tuple[str, ...]:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return tuple(_areas)
+    # One view of a namespace may say what it shows ("opendata:initiatives"), else the
+    # namespace's or the view's own entry.
+    if match.namespace and match.url_name and f"{match.namespace}:{match.url_name}" in _pages:
+        return _pages[f"{match.namespace}:{match.url_name}"]
     return _pages.get(match.namespace or match.url_name or "", tuple(_areas))
 
 
@@ -248,8 +261,22 @@ def _cacheable_request(request) -> bool:
     allowed = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
     if not set(request.COOKIES) <= allowed:
         return False
+    if request.path.startswith(QUERY_PATHS):
+        return _cacheable_filters(request)
     for name in request.GET:
         if name not in ALLOWED_QUERY or not request.GET[name].isdigit():
+            return False
+    return True
+
+
+def _cacheable_filters(request) -> bool:
+    """Under QUERY_PATHS: a few short filter parameters, each given once."""
+    if len(request.GET) > QUERY_LIMIT:
+        return False
+    for name, values in request.GET.lists():
+        if not _QUERY_NAME.fullmatch(name) or len(values) != 1:
+            return False
+        if not _QUERY_VALUE.fullmatch(values[0]):
             return False
     return True
 
@@ -257,7 +284,9 @@ def _cacheable_request(request) -> bool:
 def _cacheable_response(request, response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if not response.get("Content-Type", "").startswith("text/html"):
+    content_type = response.get("Content-Type", "")
+    json = content_type.startswith("application/json") and request.path.startswith(QUERY_PATHS)
+    if not (content_type.startswith("text/html") or json):
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "subsidies",
     "budget",
     "stats",
+    "opendata",
     "cms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,6 +42,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # The open-data API (opendata/): Django REST framework, its OpenAPI document and the
+    # Swagger UI files served by us.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -343,4 +349,42 @@ WIJKPLEIN_RETENTION_DAYS = {
     "unverified_accounts": 30,
     # Co-initiator invitations that expired without being accepted (they hold an e-mail).
     "invitations": 30,
+}
+
+# --- Open data: the public read-only API under /api/v1/ (opendata/, docs/api.md) -------------
+# Anonymous, JSON only, errors as problem details; DRF's browsable API and its session or
+# token logins are off: whoever asks sees what an anonymous visitor sees.
+OPENDATA_API_VERSION = "1.0.0"
+# Requests per address per window (seconds); answers from the page cache are not counted.
+OPENDATA_RATE_LIMIT = (120, 60)
+# Only what the whole site shares: the API's views set their own renderers, logins (none) and
+# permissions, so Wagtail's admin API (also DRF) keeps its defaults; the problem-details
+# handler formats only the API's own errors.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "opendata.problems.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wijkplein open data API",
+    "DESCRIPTION": (
+        "Read-only data of Wijkplein: wijken, public initiatives, subsidy schemes and granted "
+        "subsidies, wijkbudget rounds with their results and .pb files, news, decisions, "
+        "events and statistics. What an anonymous visitor of the site sees, nothing personal. "
+        "Follows the NLGov REST API Design Rules; see docs/api.md."
+    ),
+    "VERSION": OPENDATA_API_VERSION,
+    # 3.1: JSON Schema proper, so "this object or null" is said in a way validators agree on.
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Only the API's own paths: Wagtail's admin API is DRF too.
+    "PREPROCESSING_HOOKS": ["opendata.schema.only_the_api"],
+    "SERVERS": [{"url": "/", "description": "This site"}],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "EUPL-1.2"},
+    "CONTACT": {"name": "Wijkplein"},
 }
