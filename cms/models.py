@@ -374,7 +374,9 @@ class DecisionPage(Page):
         verbose_name_plural = _("decisions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=DecisionKind.values), name="cms_decision_kind_valid"
+                condition=models.Q(kind__in=DecisionKind.values),
+                name="cms_decision_kind_valid",
+                violation_error_message=_("Choose a valid kind of decision."),
             )
         ]
 

@@ -130,6 +130,10 @@ class WijkPostcode(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[1-9][0-9]{3}([A-Z]{2})?$"),
                 name="wijkpostcode_code_format",
+                violation_error_message=_(
+                    "A postcode is four digits, optionally followed by two capital letters, "
+                    "for example 6441 or 6441AB."
+                ),
             )
         ]
 
@@ -195,10 +199,12 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=Q(residency_status__in=ResidencyStatus.values),
                 name="profile_residency_status_valid",
+                violation_error_message=_("Choose a valid residency status."),
             ),
             models.CheckConstraint(
                 condition=~Q(residency_status="verified") | Q(verified_at__isnull=False),
                 name="profile_verified_has_date",
+                violation_error_message=_("A verified address needs the date of verification."),
             ),
         ]
 
@@ -236,7 +242,11 @@ class WijkCoordinator(models.Model):
         verbose_name = _("wijk coordinator")
         verbose_name_plural = _("wijk coordinators")
         constraints = [
-            models.UniqueConstraint(fields=["wijk", "user"], name="unique_coordinator_per_wijk")
+            models.UniqueConstraint(
+                fields=["wijk", "user"],
+                name="unique_coordinator_per_wijk",
+                violation_error_message=_("This person is already a coordinator of this wijk."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -282,10 +292,12 @@ class PanelMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
                 name="panelmembership_term_order",
+                violation_error_message=_("The term cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(is_chair=False) | Q(is_vice_chair=False),
                 name="panelmembership_chair_or_vice_chair",
+                violation_error_message=_("The chair cannot also be the vice-chair."),
             ),
         ]
 
@@ -410,10 +422,14 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+                condition=Q(kind__in=NotificationKind.values),
+                name="notification_kind_valid",
+                violation_error_message=_("This kind of notification does not exist."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
+                condition=Q(status__in=DeliveryStatus.values),
+                name="notification_status_valid",
+                violation_error_message=_("Choose a valid delivery status."),
             ),
         ]
         indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status"])]
@@ -436,7 +452,11 @@ class MutedNotification(models.Model):
         verbose_name = _("switched-off notification")
         verbose_name_plural = _("switched-off notifications")
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="unique_muted_kind"),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="unique_muted_kind",
+                violation_error_message=_("You have already turned off this kind of notification."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -497,6 +517,9 @@ class ResidencyLetterRequest(models.Model):
                 fields=["profile"],
                 condition=Q(handled_at__isnull=True),
                 name="one_open_letter_request_per_profile",
+                violation_error_message=_(
+                    "You have already asked for a letter; it has not been handled yet."
+                ),
             ),
         ]
 

@@ -111,20 +111,25 @@ class Initiative(models.Model):
         verbose_name_plural = _("initiatives")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=InitiativeStatus.values), name="initiative_status_valid"
+                condition=Q(status__in=InitiativeStatus.values),
+                name="initiative_status_valid",
+                violation_error_message=_("Choose a valid status."),
             ),
             models.CheckConstraint(
                 condition=Q(estimated_cost__isnull=True) | Q(estimated_cost__gte=0),
                 name="initiative_cost_not_negative",
+                violation_error_message=_("The estimated cost cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(hidden=False) | ~Q(hidden_reason=""),
                 name="initiative_hidden_has_reason",
+                violation_error_message=_("Give a reason for hiding it."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="initiative_point_complete",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
             ),
         ]
 
@@ -181,7 +186,13 @@ class InitiativeMember(models.Model):
         verbose_name = _("initiator")
         verbose_name_plural = _("initiators")
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "user"], name="unique_initiative_member")
+            models.UniqueConstraint(
+                fields=["initiative", "user"],
+                name="unique_initiative_member",
+                violation_error_message=_(
+                    "This person is already an initiator of this initiative."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -202,7 +213,11 @@ class Support(models.Model):
         verbose_name = _("support")
         verbose_name_plural = _("supports")
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "user"], name="one_support_per_resident")
+            models.UniqueConstraint(
+                fields=["initiative", "user"],
+                name="one_support_per_resident",
+                violation_error_message=_("You already support this initiative."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -225,7 +240,13 @@ class Volunteer(models.Model):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "user"], name="one_signup_per_volunteer")
+            models.UniqueConstraint(
+                fields=["initiative", "user"],
+                name="one_signup_per_volunteer",
+                violation_error_message=_(
+                    "You have already signed up as a volunteer for this initiative."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -253,6 +274,7 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(hidden=False) | ~Q(hidden_reason=""),
                 name="progressupdate_hidden_has_reason",
+                violation_error_message=_("Give a reason for hiding it."),
             ),
         ]
 
@@ -331,7 +353,9 @@ class ContentReport(models.Model):
         verbose_name_plural = _("reports")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ReportStatus.values), name="contentreport_status_valid"
+                condition=Q(status__in=ReportStatus.values),
+                name="contentreport_status_valid",
+                violation_error_message=_("Choose a valid status."),
             ),
         ]
 

@@ -102,13 +102,16 @@ class Review(models.Model):
         verbose_name_plural = _("wijkpanel reviews")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ReviewStatus.values), name="review_status_valid"
+                condition=Q(status__in=ReviewStatus.values),
+                name="review_status_valid",
+                violation_error_message=_("Choose a valid status."),
             ),
             # One open review per submission at a time.
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],
                 condition=Q(status="open"),
                 name="one_open_review_per_subject",
+                violation_error_message=_("This submission already has an open review."),
             ),
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
@@ -178,14 +181,21 @@ class MemberReview(models.Model):
         verbose_name = _("member review")
         verbose_name_plural = _("member reviews")
         constraints = [
-            models.UniqueConstraint(fields=["review", "member"], name="one_review_per_member"),
+            models.UniqueConstraint(
+                fields=["review", "member"],
+                name="one_review_per_member",
+                violation_error_message=_("This panel member has already reviewed it."),
+            ),
             models.CheckConstraint(
-                condition=Q(advice__in=[*Advice.values, ""]), name="memberreview_advice_valid"
+                condition=Q(advice__in=[*Advice.values, ""]),
+                name="memberreview_advice_valid",
+                violation_error_message=_("Choose a valid advice."),
             ),
             # A recused member does not review.
             models.CheckConstraint(
                 condition=Q(has_conflict=False) | Q(submitted_at__isnull=True),
                 name="memberreview_recused_not_submitted",
+                violation_error_message=_("A member who is recused does not submit a review."),
             ),
         ]
 
@@ -238,7 +248,11 @@ class ReviewAssignment(models.Model):
         verbose_name = _("review assignment")
         verbose_name_plural = _("review assignments")
         constraints = [
-            models.UniqueConstraint(fields=["review", "member"], name="one_assignment_per_member")
+            models.UniqueConstraint(
+                fields=["review", "member"],
+                name="one_assignment_per_member",
+                violation_error_message=_("This panel member is already assigned to this review."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -259,7 +273,11 @@ class ReviewReminder(models.Model):
         verbose_name = _("review reminder")
         verbose_name_plural = _("review reminders")
         constraints = [
-            models.UniqueConstraint(fields=["review", "member"], name="one_reminder_per_member")
+            models.UniqueConstraint(
+                fields=["review", "member"],
+                name="one_reminder_per_member",
+                violation_error_message=_("This panel member has already been reminded."),
+            )
         ]
 
     def __str__(self) -> str:

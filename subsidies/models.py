@@ -82,16 +82,32 @@ class Scheme(models.Model):
         verbose_name = _("subsidy scheme")
         verbose_name_plural = _("subsidy schemes")
         constraints = [
-            models.CheckConstraint(condition=Q(pot__gte=0), name="scheme_pot_not_negative"),
-            models.CheckConstraint(condition=Q(min_amount__gte=0), name="scheme_min_not_negative"),
             models.CheckConstraint(
-                condition=Q(max_amount__gte=F("min_amount")), name="scheme_max_at_least_min"
+                condition=Q(pot__gte=0),
+                name="scheme_pot_not_negative",
+                violation_error_message=_("The pot cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(closes_on__gte=F("opens_on")), name="scheme_closes_after_opening"
+                condition=Q(min_amount__gte=0),
+                name="scheme_min_not_negative",
+                violation_error_message=_("The minimum per application cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(advance_percentage__lte=100), name="scheme_advance_at_most_100"
+                condition=Q(max_amount__gte=F("min_amount")),
+                name="scheme_max_at_least_min",
+                violation_error_message=_(
+                    "The maximum per application must be at least the minimum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="scheme_closes_after_opening",
+                violation_error_message=_("The scheme cannot close before it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(advance_percentage__lte=100),
+                name="scheme_advance_at_most_100",
+                violation_error_message=_("The advance payment is at most 100 percent."),
             ),
         ]
 
@@ -257,36 +273,50 @@ class Application(models.Model):
         verbose_name_plural = _("subsidy applications")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="application_status_valid"
+                condition=Q(status__in=Status.values),
+                name="application_status_valid",
+                violation_error_message=_("Choose a valid status."),
             ),
             models.CheckConstraint(
                 condition=Q(requested_amount__isnull=True) | Q(requested_amount__gte=0),
                 name="application_requested_not_negative",
+                violation_error_message=_("The requested amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(other_funding_amount__gte=0),
                 name="application_other_funding_not_negative",
+                violation_error_message=_("The amount of other funding cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(granted_amount__isnull=True)
                 | Q(granted_amount__gte=0, granted_amount__lte=F("requested_amount")),
                 name="application_granted_within_request",
+                violation_error_message=_(
+                    "The amount granted must be between zero and the requested amount."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(advance_amount__isnull=True)
                 | Q(advance_amount__gte=0, advance_amount__lte=F("granted_amount")),
                 name="application_advance_within_grant",
+                violation_error_message=_(
+                    "The advance payment must be between zero and the amount granted."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(final_amount__isnull=True)
                 | Q(final_amount__gte=0, final_amount__lte=F("granted_amount")),
                 name="application_final_within_grant",
+                violation_error_message=_(
+                    "The final amount must be between zero and the amount granted."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True)
                 | Q(ends_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="application_ends_after_start",
+                violation_error_message=_("The activity cannot end before it starts."),
             ),
         ]
 
@@ -388,8 +418,16 @@ class CostLine(models.Model):
         verbose_name = _("cost line")
         verbose_name_plural = _("cost lines")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="costline_amount_not_negative"),
-            models.CheckConstraint(condition=Q(kind__in=LineKind.values), name="costline_kind"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="costline_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=LineKind.values),
+                name="costline_kind",
+                violation_error_message=_("Choose a valid kind of cost line."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -458,9 +496,15 @@ class DecisionLetter(models.Model):
         verbose_name_plural = _("decision letters")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "version"], name="one_letter_per_version"
+                fields=["application", "version"],
+                name="one_letter_per_version",
+                violation_error_message=_("This version of the decision letter already exists."),
             ),
-            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="letter_sha"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="letter_sha",
+                violation_error_message=_("The fingerprint of the letter is not valid."),
+            ),
         ]
 
     def __str__(self) -> str:
