@@ -21,6 +21,7 @@ class BudgetConfig(AppConfig):
     def ready(self) -> None:
         from budget import privacy as budget_privacy
         from budget.models import Project
+        from budget.selectors import project_review_summary
         from budget.services import project_review_concluded
         from core import privacy
         from initiatives.selectors import initiative_interests
@@ -38,6 +39,7 @@ class BudgetConfig(AppConfig):
                     user_ids=user_ids,
                     others=[(p.pk, p.proposed_by_id, registry.Interest.PROPOSER) for p in projects],
                 ),
+                describe=project_review_summary,
             ),
         )
         privacy.register(

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from budget.models import (
     RULE_EXPLANATIONS,
@@ -26,6 +28,7 @@ from budget.models import (
 )
 from core.models import Profile, ResidencyStatus, User, Wijk
 from plumbing import codes
+from review.registry import SubjectSummary, stored_file
 
 
 def rounds_public() -> QuerySet[Round]:
@@ -344,4 +347,22 @@ def rounds_due_ballot_mixing(*, now, after_close) -> QuerySet[Round]:
     """Rounds whose voting has opened and closed less than `after_close` ago (rehearsals too)."""
     return Round.objects.filter(voting_start__lte=now, voting_end__gt=now - after_close).order_by(
         "pk"
+    )
+
+
+def project_review_summary(project: Project) -> SubjectSummary:
+    """What the wijkpanel reads of a project proposal it reviews (the proposer stays unnamed)."""
+    facts = [(_("Round"), project.round.name)]
+    if project.initiative_id:
+        facts.append((_("Initiative"), project.initiative.title))
+    return SubjectSummary(
+        summary=project.summary,
+        description=project.description,
+        amount_label=_("Cost estimate"),
+        amount=project.cost,
+        facts=tuple(facts),
+        files=stored_file(project.photo, key="foto", label=_("Photo")),
+        url=reverse("budget:project_detail", kwargs={"pk": project.pk}),
+        url_label=_("Open the full project proposal"),
+        url_permission="budget.view_project",
     )

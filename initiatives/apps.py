@@ -22,13 +22,14 @@ class InitiativesConfig(AppConfig):
         from initiatives import privacy as initiatives_privacy
         from initiatives.models import Initiative
         from initiatives.rules import is_initiator
-        from initiatives.selectors import initiative_interests
+        from initiatives.selectors import initiative_interests, initiative_review_summary
         from initiatives.services import initiative_is_decided, initiative_review_concluded
         from review import registry
 
         # The wijkpanel reviews initiatives; when it ends, staff are told to decide. The
         # initiators may cancel the review: their withdrawal does so (initiative_transition).
         # Its initiators, supporters and volunteers on the panel are recused automatically.
+        # The panel reads its summary, description, estimated cost and photo on the review.
         registry.register(
             Initiative,
             registry.SubjectKind(
@@ -38,6 +39,7 @@ class InitiativesConfig(AppConfig):
                 interests=lambda initiatives, user_ids: initiative_interests(
                     initiative_ids={i.pk: i.pk for i in initiatives}, user_ids=user_ids
                 ),
+                describe=initiative_review_summary,
             ),
         )
         # What initiatives add to a resident's data export, deletion and retention.

@@ -12,6 +12,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
 from initiatives.models import (
@@ -26,6 +28,7 @@ from initiatives.models import (
     Volunteer,
 )
 from review.models import Review
+from review.registry import SubjectSummary, stored_file
 
 SEARCH_CONFIG = "dutch"
 
@@ -276,3 +279,31 @@ def initiative_interests(
     for initiative_id, user_id, interest in rows:
         found += [(key, user_id, interest) for key in keys[initiative_id]]
     return found
+
+
+def initiative_review_summary(initiative: Initiative) -> SubjectSummary:
+    """What the wijkpanel reads of an initiative it reviews (the initiators stay unnamed)."""
+    needs = [
+        str(label)
+        for wanted, label in (
+            (initiative.needs_volunteers, _("volunteers")),
+            (initiative.needs_materials, _("materials")),
+            (initiative.needs_money, _("money")),
+        )
+        if wanted
+    ]
+    return SubjectSummary(
+        summary=initiative.summary,
+        description=initiative.description,
+        amount_label=_("Estimated cost"),
+        amount=initiative.estimated_cost,
+        facts=(
+            (_("Themes"), ", ".join(initiative.theme_labels()) or "–"),
+            (_("Place"), initiative.place or "–"),
+            (_("What is needed"), ", ".join(needs) or "–"),
+        ),
+        files=stored_file(initiative.photo, key="foto", label=_("Photo")),
+        url=reverse("initiatives:detail", kwargs={"pk": initiative.pk}),
+        url_label=_("Open the full initiative"),
+        url_permission="initiatives.view_initiative",
+    )

@@ -7,14 +7,18 @@ subject leaves the procedure (withdrawn), the subject's own service cancels the
 review (`review_cancel_open`); `may_cancel` says who may do that on its behalf.
 `interests` names the people with a stake in a subject (its initiators, applicants,
 supporters, volunteers): a panel member among them is recused from its review
-automatically. The review itself knows nothing about the kinds it serves.
+automatically. `describe` tells the panel what it reviews (purpose, the money asked,
+files, the full page). The review itself knows nothing about the kinds it serves.
 """
 
 from __future__ import annotations
 
+import mimetypes
+import posixpath
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import IO, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +44,65 @@ def _nobody(user: Any, subject: Any) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class SubjectFile:
+    """A file of a subject the panel reads; the review streams it after its own check."""
+
+    key: str  # unique within the subject, a slug: the last part of its download address
+    name: str  # the file name as uploaded
+    label: str  # what it is: "Cost quote", "Photo"
+    open: Callable[[], IO[bytes]]  # the file, opened for reading
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    """What the panel reads of a subject on its review pages (never an address or e-mail).
+
+    Texts and labels are rendered as given (autoescaped); `amount` and the second item of
+    each of `lines` go through the `euro` filter.
+    """
+
+    summary: str  # the purpose, or the short summary
+    amount_label: str  # "Requested amount", "Estimated cost", ...
+    amount: Decimal | None
+    description: str = ""  # the longer text, when there is one
+    facts: tuple[tuple[str, str], ...] = ()  # further (label, value) pairs
+    lines: tuple[tuple[str, Decimal], ...] = ()  # a budget: (description, amount)
+    files: tuple[SubjectFile, ...] = ()
+    url: str = ""  # the site path of the full submission
+    url_label: str = ""  # the link's text: "Open the full application"
+    # The permission a visitor needs on the subject to open `url` (the link shows only then).
+    url_permission: str = ""
+
+    @property
+    def lines_total(self) -> Decimal:
+        return sum((amount for _label, amount in self.lines), Decimal(0))
+
+    def file(self, key: str) -> SubjectFile | None:
+        return next((f for f in self.files if f.key == key), None)
+
+
+def stored_file(field: Any, *, key: str, label: str) -> tuple[SubjectFile, ...]:
+    """A model's file field (a photo) as the subject's file, or nothing when it is empty."""
+    if not field:
+        return ()
+    name = posixpath.basename(field.name)
+    return (
+        SubjectFile(
+            key=key,
+            name=name,
+            label=label,
+            open=lambda: field.open("rb"),
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        ),
+    )
+
+
+def _no_summary(subject: Any) -> SubjectSummary | None:
+    return None
+
+
 def _no_interests(subjects: list[Any], user_ids: Collection[int]) -> Iterable[tuple[Any, int, str]]:
     return ()
 
@@ -61,6 +124,9 @@ class SubjectKind:
     interests: Callable[[list[Any], Collection[int]], Iterable[tuple[Any, int, str]]] = (
         _no_interests
     )
+    # What the panel reads of the subject: called as describe(subject), in the reader's
+    # language. None: the review pages show its title only.
+    describe: Callable[[Any], SubjectSummary | None] = _no_summary
 
 
 _KINDS: dict[type[models.Model], SubjectKind] = {}

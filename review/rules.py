@@ -9,6 +9,8 @@ once the advice is written); staff who hold a seat in the panel are members here
 The advice is written by whoever chairs this review (selectors.review_panel: the chair,
 else the vice-chair, or a substitute staff named) after declaring no conflict.
 When a review is assigned to some members, only they (and whoever chairs) review it.
+What is reviewed (the subject's description and its files) is for staff and the members
+who are not recused; its files only while the review is open.
 """
 
 from __future__ import annotations
@@ -150,6 +152,12 @@ rules.add_perm("review.view_dashboard", is_active_panel_member)
 rules.add_perm("review.view_overview", is_council_staff)
 rules.add_perm("review.view_review", is_council_staff | panel_member)
 rules.add_perm("review.view_history", is_council_staff)
+# What is reviewed (purpose, amount, the full submission): staff and the members who are not
+# recused; the files (quotes, photos) only while the review is open.
+rules.add_perm("review.view_subject", staff_outside_panel | not_recused_member)
+rules.add_perm(
+    "review.view_subject_files", staff_outside_panel | (not_recused_member & review_is_open)
+)
 # Who reviews, who is recused and why, who chairs.
 rules.add_perm("review.view_panel", is_council_staff | chairs_review)
 rules.add_perm("review.declare", panel_member & review_is_open & ~is_recused & is_assigned)

@@ -46,6 +46,15 @@ def advice_is_public(*, review: Review) -> bool:
     return kind is not None and subject is not None and bool(kind.is_decided(subject))
 
 
+def subject_summary(*, review: Review) -> registry.SubjectSummary | None:
+    """What the panel reads of the review's subject, as its kind describes it (or None)."""
+    subject = review.subject
+    kind = registry.kind_for(review.content_type.model_class())
+    if kind is None or subject is None:
+        return None
+    return kind.describe(subject)
+
+
 def public_advice_for(*, subject: models.Model) -> Review | None:
     """The concluded review of a submission whose advice may be shown to everyone, if any."""
     review = review_for(subject=subject)

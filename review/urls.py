@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("wijkpanel/beoordelingen/<int:pk>/advies/", views.write_advice, name="advice"),
     path("wijkpanel/beoordelingen/<int:pk>/toewijzen/", views.assign, name="assign"),
+    path(
+        "wijkpanel/beoordelingen/<int:pk>/bestand/<slug:key>/",
+        views.subject_file,
+        name="subject_file",
+    ),
     path("beheer/wijkpanel/", views.staff_overview, name="staff_overview"),
     path("beheer/wijkpanel/leden/", views.staff_members, name="staff_members"),
     path(

@@ -6,8 +6,9 @@ Every view checks its permission on the review itself (see rules.py) and calls o
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,6 +54,27 @@ def _refuse_when_ended(request, review: Review) -> HttpResponse | None:
         text = _("The panel's review has ended; reviews can no longer be changed.")
     messages.error(request, text)
     return redirect("review:detail", pk=review.pk)
+
+
+def _subject(request, review: Review) -> dict:
+    """What is reviewed, for those who may read it: the description, its link and files."""
+    user = request.user
+    summary = None
+    if user.has_perm("review.view_subject", review):
+        summary = selectors.subject_summary(review=review)
+    link = ""
+    # The link only when the visitor may open that page (the subject's own rules).
+    if (
+        summary is not None
+        and summary.url
+        and (not summary.url_permission or user.has_perm(summary.url_permission, review.subject))
+    ):
+        link = summary.url
+    return {
+        "summary": summary,
+        "subject_link": link,
+        "files_open": summary is not None and user.has_perm("review.view_subject_files", review),
+    }
 
 
 @object_permission_required("review.view_dashboard", _no_object)
@@ -103,8 +125,28 @@ def detail(request, obj: Review):
             "can_name_substitute": user.has_perm("review.name_substitute", obj),
             "timeline": timeline,
             "declarations": declarations,
+            **_subject(request, obj),
         },
     )
+
+
+def subject_file(request, pk: int, key: str):
+    """Stream a file of the reviewed subject (a quote, a photo) to who may read it; no
+    address of the storage reaches the page. Checked like object_permission_required."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    obj = _review(request, pk)
+    if not request.user.has_perm("review.view_subject_files", obj):
+        raise PermissionDenied
+    summary = selectors.subject_summary(review=obj)
+    found = summary.file(key) if summary is not None else None
+    if found is None:
+        raise Http404
+    response = FileResponse(
+        found.open(), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @object_permission_required("review.view_review", _review)
@@ -135,7 +177,7 @@ def declare(request, obj: Review):
         DeclarationForm(request.POST or None, initial=initial),
         service=save,
         template="review/memberreview_declare.html",
-        context={"review": obj, "own": own},
+        context={"review": obj, "own": own, **_subject(request, obj)},
         success_url=lambda has_conflict: reverse(
             "review:detail" if has_conflict else "review:member_review", kwargs={"pk": obj.pk}
         ),
@@ -169,7 +211,7 @@ def member_review(request, obj: Review):
             reasoning=form.cleaned_data["reasoning"],
         ),
         template="review/memberreview_form.html",
-        context={"review": obj, "own": own},
+        context={"review": obj, "own": own, **_subject(request, obj)},
         success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
         success_message=(
             _("Your review has been revised.")
@@ -218,6 +260,7 @@ def write_advice(request, obj: Review):
             "member_reviews": selectors.member_reviews_submitted(review=obj)
             if sees_reviews
             else None,
+            **_subject(request, obj),
         },
         success_url=reverse("review:detail", kwargs={"pk": obj.pk}),
         success_message=_("The panel's advice has been sent to the municipality."),

@@ -18,10 +18,12 @@ class SubsidiesConfig(AppConfig):
         from review import registry
         from subsidies import privacy as subsidies_privacy
         from subsidies.models import Application
+        from subsidies.selectors import application_review_summary
         from subsidies.services import on_review_concluded
 
         # The applicant, the initiative's (co-)initiators, supporters and volunteers on the
-        # panel are recused from the application's review automatically.
+        # panel are recused from the application's review automatically. The panel reads the
+        # purpose, amount, budget and quotes on the review (never the applicant's address).
         registry.register(
             Application,
             registry.SubjectKind(
@@ -34,6 +36,7 @@ class SubsidiesConfig(AppConfig):
                         (a.pk, a.created_by_id, registry.Interest.APPLICANT) for a in applications
                     ],
                 ),
+                describe=application_review_summary,
             ),
         )
         privacy.register(

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
 from core.selectors import TimelineEntry, history_timeline
 from initiatives.models import Initiative
-from plumbing.formatting import euro
+from plumbing.formatting import euro, long_date
 from review.models import Review
+from review.registry import SubjectFile, SubjectSummary
 from review.selectors import review_for
 from subsidies.models import (
     AWAITING_DECISION,
@@ -20,6 +23,7 @@ from subsidies.models import (
     ZERO,
     Application,
     Attachment,
+    AttachmentKind,
     CostLine,
     DecisionLetter,
     LineKind,
@@ -221,3 +225,50 @@ def overview_counts(*, applications: list[Application]) -> dict[str, int]:
     for application in applications:
         counts[application.status] = counts.get(application.status, 0) + 1
     return counts
+
+
+def _quote_for_review(attachment: Attachment) -> SubjectFile:
+    return SubjectFile(
+        key=f"offerte-{attachment.pk}",
+        name=attachment.original_name,
+        label=attachment.get_kind_display(),
+        open=lambda: attachment.file.open("rb"),
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+def application_review_summary(application: Application) -> SubjectSummary:
+    """What the wijkpanel reads of an application it reviews: what the application page shows
+    to the panel, its budget and its cost quotes; never the applicant's address, account or
+    e-mail."""
+
+    def period() -> str:
+        start, end = application.starts_on, application.ends_on
+        return f"{long_date(start) if start else '–'} – {long_date(end) if end else '–'}"
+
+    other = euro(application.other_funding_amount)
+    if application.other_funding:
+        other = f"{other} – {application.other_funding}"
+    participants = application.expected_participants
+    return SubjectSummary(
+        summary=application.purpose or "–",
+        amount_label=_("Requested amount"),
+        amount=application.requested_amount,
+        facts=(
+            (_("Initiative"), application.initiative.title),
+            (_("Scheme"), str(application.scheme)),
+            (_("Other funding"), other),
+            (_("Planned"), period()),
+            (_("Expected participants"), "–" if participants is None else str(participants)),
+        ),
+        lines=tuple(
+            (line.description, line.amount) for line in cost_lines(application=application)
+        ),
+        files=tuple(
+            _quote_for_review(attachment)
+            for attachment in attachments_of(application=application, kinds=[AttachmentKind.QUOTE])
+        ),
+        url=reverse("subsidies:application_detail", kwargs={"pk": application.pk}),
+        url_label=_("Open the full application"),
+        url_permission="subsidies.view_application",
+    )
