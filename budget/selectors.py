@@ -353,7 +353,7 @@ def rounds_due_ballot_mixing(*, now, after_close) -> QuerySet[Round]:
 def project_review_summary(project: Project) -> SubjectSummary:
     """What the wijkpanel reads of a project proposal it reviews (the proposer stays unnamed)."""
     facts = [(_("Round"), project.round.name)]
-    if project.initiative_id:
+    if project.initiative is not None:
         facts.append((_("Initiative"), project.initiative.title))
     return SubjectSummary(
         summary=project.summary,
