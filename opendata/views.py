@@ -144,7 +144,7 @@ class WijkListView(ListView):
     @extend_schema(
         operation_id="wijken_list",
         summary="Wijken",
-        responses={200: serializer_class(many=True), **_problems(400, 429)},
+        responses={200: serializer_class(many=True), **_problems(400, 404, 429)},
     )
     def get(self, request):
         return self.paginate(request, selectors.wijken())
