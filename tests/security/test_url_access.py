@@ -225,6 +225,14 @@ EXPECTED: dict[str, list[Case]] = {
         Case(lambda w: {"pk": w.review.pk}, STAFF_ONLY),
         Case(lambda w: {"pk": w.review_b.pk}, STAFF_ONLY),
     ],
+    # --- review: the reviewed subject's files (issue #16) ------------------------------------
+    # Members of the review's wijk who are not recused, and staff; the world's initiative has
+    # no photo, so whoever passes the check finds no file (N); another wijk's members are
+    # refused (F).
+    "review:subject_file": [
+        Case(lambda w: {"pk": w.review.pk, "key": "foto"}, "L F F N N N"),
+        Case(lambda w: {"pk": w.review_b.pk, "key": "foto"}, "L F F F F N"),
+    ],
     # --- subsidies -------------------------------------------------------------------------
     "subsidies:scheme_list": [Case(none, PUBLIC)],
     "subsidies:scheme_detail": [Case(lambda w: {"pk": w.scheme.pk}, PUBLIC)],
