@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.models import Profile
 from core.rules import is_council_staff
-from plumbing.mail import queue_email
+from plumbing.mail import queue_email, site_link
 from plumbing.ratelimit import client_address
 
 
@@ -20,6 +20,10 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
+        # allauth builds its links on the request's host; e-mail links use SITE_URL.
+        for key in ("activate_url", "password_reset_url", "signup_url"):
+            if ctx.get(key):
+                ctx[key] = site_link(ctx[key])
         queue_email(self.render_mail(template_prefix, email, ctx))
 
     def get_login_redirect_url(self, request) -> str:

@@ -4,7 +4,9 @@
 stores the message (so it appears under "Meldingen" and failures are visible
 to staff) and queues delivery after the transaction commits. Every e-mail
 carries a one-click unsubscribe link for its kind (RFC 8058), which works
-without logging in.
+without logging in: delivery adds it, with why the person receives the e-mail, to the
+text and the HTML (templates/partials/_email_footer.*), in the site's language (Dutch),
+whoever's request or worker sends it.
 """
 
 from __future__ import annotations
@@ -141,15 +143,27 @@ def _enqueue(notification_id: int, *, delay_seconds: int = 0) -> None:
     task.enqueue(notification_id=notification_id)
 
 
+def _with_footer(html: str, footer: str) -> str:
+    """The HTML of a message with the footer at the end of its body."""
+    head, found, tail = html.rpartition("</body>")
+    return f"{head}{footer}{found}{tail}" if found else f"{html}\n{footer}"
+
+
 def notification_deliver(*, notification_id: int) -> str:
     """Send one stored notification by e-mail; a failure is recorded and retried later."""
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     if notification.status == DeliveryStatus.SENT:
         return DeliveryStatus.SENT
     url = unsubscribe_url(user=notification.user, kind=notification.kind)
+    # In the site's language: a worker has no request, and a request (the immediate task
+    # backend) may be a staff member's in English, not the recipient's.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"unsubscribe_url": url, "kind_label": NotificationKind(notification.kind).label}
+        footer = render_to_string("partials/_email_footer.txt", context).strip()
+        html_footer = render_to_string("partials/_email_footer.html", context)
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=f"{notification.body}\n\n--\n{_('No longer receive these e-mails?')} {url}\n",
+        body=f"{notification.body}\n\n{footer}\n",
         to=[notification.user.email],
         headers={
             "List-Unsubscribe": f"<{url}>",
@@ -157,7 +171,7 @@ def notification_deliver(*, notification_id: int) -> str:
         },
     )
     if notification.html_body:
-        message.attach_alternative(notification.html_body, "text/html")
+        message.attach_alternative(_with_footer(notification.html_body, html_footer), "text/html")
     notification.attempts += 1
     try:
         message.send()

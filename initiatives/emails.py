@@ -5,7 +5,9 @@ Each recipient gets their own message, so addresses are never shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -76,6 +78,18 @@ def _send(
             queue_email(message)
 
 
+def _in_site_language(send: Callable[..., None]) -> Callable[..., None]:
+    """Render the whole message, its subject and status labels too, in the site's language
+    (Dutch), not in the language of whoever's request sends it."""
+
+    @wraps(send)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            send(*args, **kwargs)
+
+    return wrapper
+
+
 def initiator_addresses(initiative: Initiative) -> list[str]:
     """The e-mail addresses of the initiator and co-initiators."""
     return list(
@@ -115,6 +129,7 @@ def follower_addresses(initiative: Initiative) -> list[str]:
     return list(supporters) + list(volunteers)
 
 
+@_in_site_language
 def send_status_changed(*, initiative: Initiative, action: str, reason: str) -> None:
     """Tell everyone concerned that an initiative moved to a new status."""
     context = {
@@ -168,6 +183,7 @@ def send_status_changed(*, initiative: Initiative, action: str, reason: str) -> 
         )
 
 
+@_in_site_language
 def send_update_posted(*, update: ProgressUpdate) -> None:
     """Tell supporters and volunteers that the initiators posted a progress update."""
     initiative = update.initiative
@@ -188,6 +204,7 @@ def send_update_posted(*, update: ProgressUpdate) -> None:
     )
 
 
+@_in_site_language
 def send_advice_in(*, initiative: Initiative, advice: str) -> None:
     """Tell staff that the wijkpanel's review has ended and they can decide."""
     _send(
@@ -202,6 +219,7 @@ def send_advice_in(*, initiative: Initiative, advice: str) -> None:
     )
 
 
+@_in_site_language
 def send_hidden(*, initiative: Initiative, what: str, reason: str) -> None:
     """Tell the initiators that moderation hid their initiative or an update, and why."""
     _send(
@@ -217,6 +235,7 @@ def send_hidden(*, initiative: Initiative, what: str, reason: str) -> None:
     )
 
 
+@_in_site_language
 def send_invitation(*, initiative: Initiative, email: str, token: str, inviter: User) -> None:
     """Invite someone by e-mail to become co-initiator."""
     _send(
@@ -231,6 +250,7 @@ def send_invitation(*, initiative: Initiative, email: str, token: str, inviter: 
     )
 
 
+@_in_site_language
 def send_volunteer(*, volunteer: Volunteer) -> None:
     """Tell the initiators that someone signed up to help."""
     initiative = volunteer.initiative

@@ -5,6 +5,9 @@ linkable to its voter) never reaches the database readable. Its content, address
 is sealed with Fernet (cryptography, which allauth's MFA already brings) under a key derived
 from SECRET_KEY, so the task row holds only ciphertext while it waits and after a failed send;
 once sent, its finished row is deleted through django-tasks-db's own model. See docs/privacy.md.
+
+Links in e-mail are on the configured address (`site_link`: settings.SITE_URL), never on the
+host a request came in on.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import base64
 import json
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -28,6 +32,14 @@ from django_tasks_db.models import DBTaskResult
 from plumbing.tasks import send_email
 
 _KEY_SALT = "plumbing.mail.private"
+
+
+def site_link(url: str) -> str:
+    """A link for an e-mail on settings.SITE_URL: a site path, or a full address of this site
+    (as a request builds it) whose scheme and host are replaced."""
+    parts = urlsplit(url)
+    path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _fernet() -> MultiFernet:
