@@ -38,9 +38,7 @@ def _through(client):
 @pytest.mark.parametrize(
     "rule", ["greedy", "equalshares", "equalshares/add1", "equalshares/add1-comparison"]
 )
-def test_the_recount_from_the_api_agrees_with_the_published_result(
-    client, published_round, rule
-):
+def test_the_recount_from_the_api_agrees_with_the_published_result(client, published_round, rule):
     budget_round, _projects = published_round
     budget_round.result.rule = rule
     # The published result as the count with that rule gave it (the figures hold every rule).
