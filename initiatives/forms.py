@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeStatus, Theme
+from plumbing.forms_fields import AmountField
 from plumbing.uploads import clean_image
 
 
@@ -29,14 +30,12 @@ class InitiativeForm(forms.ModelForm):
         ),
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
-    estimated_cost = forms.DecimalField(
+    estimated_cost = AmountField(
         label=_("Estimated cost in euros (optional)"),
         required=False,
-        min_value=0,
         max_digits=10,
         decimal_places=2,
-        localize=True,
-        help_text=_("For example 250 or 1250,50."),
+        help_text=_("For example 250 or 1,250.50."),
     )
     latitude = forms.DecimalField(
         label=_("Latitude (optional)"),

@@ -6,6 +6,7 @@
 - `ServiceForm` is a model form whose `save()` calls the domain service instead of
   saving the model itself; `ServiceFormViewMixin` turns the service's
   ValidationError into form errors (nothing saved, input kept) instead of a 500.
+- Amounts (decimal fields with cents) are typed as on the site: `plumbing.forms_fields.AmountField`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,18 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DecimalField, Model, Q, QuerySet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.permission_policies.base import BasePermissionPolicy
+
+from plumbing.forms_fields import AmountField
+
+# Every admin form reads "1.250,50" in Dutch as the site's forms do, not as 1.25 or an error.
+register_form_field_override(
+    DecimalField,
+    override=lambda db_field: {"form_class": AmountField} if db_field.decimal_places == 2 else {},
+)
 
 
 class RulesPermissionPolicy(BasePermissionPolicy):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from plumbing.forms_fields import AmountField
 from plumbing.uploads import clean_document, clean_image
 from subsidies.models import Application, CostCategory, Scheme
 from subsidies.services import LineInput
@@ -25,10 +25,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _money_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs
-    )
+def _money_field(label, **kwargs) -> AmountField:
+    return AmountField(label=label, max_digits=10, decimal_places=2, **kwargs)
 
 
 def _checked(upload, cleaner):
@@ -54,6 +52,8 @@ class SchemeForm(forms.ModelForm):
     class Meta:
         model = Scheme
         fields = SCHEME_FIELDS
+        # Amounts are typed as the page's language writes them: "1.250,50" in Dutch.
+        field_classes = dict.fromkeys(("pot", "min_amount", "max_amount"), AmountField)
         widgets = {
             "opens_on": DateInput(),
             "closes_on": DateInput(),
@@ -107,6 +107,7 @@ class ApplicationForm(forms.ModelForm):
             "iban",
             "declaration",
         ]
+        field_classes = dict.fromkeys(("requested_amount", "other_funding_amount"), AmountField)
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 6}),
             "other_funding": forms.Textarea(attrs={"rows": 3}),
