@@ -18,6 +18,11 @@
     if (el) { el.textContent = text; }
   }
 
+  function show(name, visible) {
+    var el = meter.querySelector('[data-meter="' + name + '"]');
+    if (el) { el.hidden = !visible; }
+  }
+
   function update() {
     if (style === "points") {
       var given = 0;
@@ -35,7 +40,12 @@
       if (box.checked) { total += parseFloat(box.getAttribute("data-cost")); count += 1; }
     });
     set("total", money(total));
-    set("left", money(budget - total));
+    // Never a negative budget left: over the budget, say how much too much was chosen.
+    var excess = total > budget;
+    set("left", money(excess ? 0 : budget - total));
+    set("excess", money(excess ? total - budget : 0));
+    show("left-line", !excess);
+    show("excess-line", excess);
     set("count", String(count));
     var over = style === "knapsack" && total > budget;
     meter.classList.toggle("budget-meter--over", over);
