@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.models import (
@@ -21,6 +23,7 @@ from core.models import (
     WijkCoordinator,
     WijkPostcode,
 )
+from plumbing.formatting import euro, long_date, long_datetime
 
 
 def wijk_for_postcode(*, postcode: str) -> Wijk | None:
@@ -110,6 +113,13 @@ def _display(record, field_name: str, value) -> str:
         return str(related) if related is not None else str(value)
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    # Dates and amounts as the page's language writes them, never "2026-12-07" or "1250.50".
+    if isinstance(value, datetime.datetime):
+        return long_datetime(value)
+    if isinstance(value, datetime.date):
+        return long_date(value)
+    if isinstance(value, Decimal):
+        return euro(value) if model_field.decimal_places == 2 else number_format(value)
     return str(value)
 
 
