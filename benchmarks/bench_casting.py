@@ -99,6 +99,7 @@ def setup_data(voters: int, out: Path) -> None:
         ballot_style="approval",
         min_choices=1,
         max_choices=3,
+        status="published",  # new rounds are drafts; residents vote in published ones
     )
     projects = [
         Project.objects.create(

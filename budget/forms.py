@@ -181,6 +181,25 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
+class StepForm(forms.Form):
+    """A staff step on a round or its result that is confirmed on a page of its own, with a
+    reason for the history (required where the step takes something back)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history of the round, with your name."),
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if not reason_required:
+            self.fields["reason"].label = _("Reason (optional)")
+
+
 class ProgressForm(forms.Form):
     """A progress update on a funded project."""
 

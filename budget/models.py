@@ -86,12 +86,41 @@ class Electorate(models.TextChoices):
     PER_ADDRESS = "per_address", _("One vote per address")
 
 
+class RoundStatus(models.TextChoices):
+    """Whether residents see a round at all (its phase, computed from the dates, is apart)."""
+
+    DRAFT = "draft", _("Draft (only staff see it)")
+    PUBLISHED = "published", _("Published")
+
+
+class RoundQuerySet(models.QuerySet):
+    """Rounds by who may see them."""
+
+    def published(self) -> RoundQuerySet:
+        """Rounds staff have published (rehearsals included)."""
+        return self.filter(status=RoundStatus.PUBLISHED)
+
+    def public(self) -> RoundQuerySet:
+        """Rounds residents see: published, and not a rehearsal loaded from a .pb file."""
+        return self.published().filter(is_rehearsal=False)
+
+
 class Round(models.Model):
-    """A wijkbudget round: budget, dated phases, ballot style, counting rule and eligibility."""
+    """A wijkbudget round: budget, dated phases, ballot style, counting rule and eligibility.
+
+    A new round is a draft that only staff see, until staff publish it (budget/workflow.py).
+    """
 
     wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="budget_rounds")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("publication"),
+        max_length=10,
+        choices=RoundStatus.choices,
+        default=RoundStatus.DRAFT,
+        editable=False,
+    )
     budget = models.DecimalField(
         _("total budget (euro)"),
         max_digits=12,
@@ -171,25 +200,47 @@ class Round(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = RoundQuerySet.as_manager()
+
     class Meta:
         ordering = ["-voting_start"]
         verbose_name = _("wijkbudget round")
         verbose_name_plural = _("wijkbudget rounds")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ballot_style__in=BallotStyle.values), name="round_style_valid"
+                condition=Q(ballot_style__in=BallotStyle.values),
+                name="round_style_valid",
+                violation_error_message=_("Choose one of the ballot styles offered."),
             ),
-            models.CheckConstraint(condition=Q(rule__in=counting.RULES), name="round_rule_valid"),
             models.CheckConstraint(
-                condition=Q(electorate__in=Electorate.values), name="round_electorate_valid"
+                condition=Q(rule__in=counting.RULES),
+                name="round_rule_valid",
+                violation_error_message=_("Choose one of the counting rules offered."),
             ),
-            models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(electorate__in=Electorate.values),
+                name="round_electorate_valid",
+                violation_error_message=_("Choose who votes from the options offered."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RoundStatus.values),
+                name="round_status_valid",
+                violation_error_message=_("A round is either a draft or published."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gt=0),
+                name="round_budget_positive",
+                violation_error_message=_("The budget must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(review_start__gte=models.F("proposals_start"))
                 & Q(voting_start__gte=models.F("review_start"))
                 & Q(voting_end__gt=models.F("voting_start"))
                 & Q(realisation_start__gte=models.F("voting_end")),
                 name="round_phases_in_order",
+                violation_error_message=_(
+                    "The phases must follow each other: proposals, review, voting, results."
+                ),
             ),
         ]
 
@@ -253,6 +304,10 @@ class Round(models.Model):
     def is_per_address(self) -> bool:
         return self.electorate == Electorate.PER_ADDRESS
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RoundStatus.DRAFT
+
 
 class ProjectStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -307,14 +362,21 @@ class Project(models.Model):
         verbose_name_plural = _("wijkbudget projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ProjectStatus.values), name="project_status_valid"
+                condition=Q(status__in=ProjectStatus.values),
+                name="project_status_valid",
+                violation_error_message=_("This is not a status a project can have."),
             ),
             models.CheckConstraint(
-                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="project_cost_not_negative"
+                condition=Q(cost__isnull=True) | Q(cost__gte=0),
+                name="project_cost_not_negative",
+                violation_error_message=_("The cost estimate cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="eligible") | Q(cost__isnull=False),
                 name="project_eligible_has_cost",
+                violation_error_message=_(
+                    "Set the cost estimate before the project goes on the ballot."
+                ),
             ),
         ]
 
@@ -351,7 +413,9 @@ class ProjectUpdate(models.Model):
         verbose_name_plural = _("project updates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(stage__in=RealisationStage.values), name="projectupdate_stage_valid"
+                condition=Q(stage__in=RealisationStage.values),
+                name="projectupdate_stage_valid",
+                violation_error_message=_("Choose one of the stages offered."),
             )
         ]
 
@@ -426,10 +490,20 @@ class Ballot(models.Model):
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         constraints = [
-            models.UniqueConstraint(fields=["round", "voter_key"], name="one_ballot_per_voter"),
-            models.CheckConstraint(condition=Q(via__in=Via.values), name="ballot_via_valid"),
+            models.UniqueConstraint(
+                fields=["round", "voter_key"],
+                name="one_ballot_per_voter",
+                violation_error_message=_("A ballot of this voter is already in this round."),
+            ),
             models.CheckConstraint(
-                condition=Q(counted=True) | Q(via="paper"), name="ballot_only_paper_uncounted"
+                condition=Q(via__in=Via.values),
+                name="ballot_via_valid",
+                violation_error_message=_("This is not a way of voting that Wijkplein knows."),
+            ),
+            models.CheckConstraint(
+                condition=Q(counted=True) | Q(via="paper"),
+                name="ballot_only_paper_uncounted",
+                violation_error_message=_("Only a paper ballot can be left out of the count."),
             ),
         ]
 
@@ -475,18 +549,25 @@ class Participation(models.Model):
                 fields=["round", "user"],
                 condition=Q(user__isnull=False),
                 name="one_participation_per_user",
+                violation_error_message=_("This resident has already voted in this round."),
             ),
             models.UniqueConstraint(
                 fields=["round", "code"],
                 condition=Q(code__isnull=False),
                 name="one_participation_per_code",
+                violation_error_message=_("This voting code has already been used."),
             ),
             models.UniqueConstraint(
                 fields=["round", "address_key"],
                 condition=~Q(address_key=""),
                 name="one_participation_per_address",
+                violation_error_message=_("Someone at this address has already voted."),
             ),
-            models.CheckConstraint(condition=Q(via__in=Via.values), name="participation_via_valid"),
+            models.CheckConstraint(
+                condition=Q(via__in=Via.values),
+                name="participation_via_valid",
+                violation_error_message=_("This is not a way of voting that Wijkplein knows."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -553,7 +634,9 @@ class PaperEntry(models.Model):
         verbose_name_plural = _("paper ballot entries")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=PaperEntryStatus.values), name="paperentry_status_valid"
+                condition=Q(status__in=PaperEntryStatus.values),
+                name="paperentry_status_valid",
+                violation_error_message=_("This is not a status a paper ballot can have."),
             ),
             # Four eyes: whoever decides is not whoever entered, and a decision names both.
             models.CheckConstraint(
@@ -564,14 +647,20 @@ class PaperEntry(models.Model):
                     & ~Q(decided_by=models.F("entered_by"))
                 ),
                 name="paperentry_second_person_decides",
+                violation_error_message=_(
+                    "A colleague, not the staff member who entered it, confirms or discards a "
+                    "paper ballot."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="discarded") | ~Q(discard_reason=""),
                 name="paperentry_discard_has_reason",
+                violation_error_message=_("Say why this paper ballot is discarded."),
             ),
             models.CheckConstraint(
                 condition=Q(form_set_aside=False) | Q(status="discarded"),
                 name="paperentry_only_discarded_set_aside",
+                violation_error_message=_("Only a discarded paper form can be set aside."),
             ),
         ]
 
@@ -580,7 +669,13 @@ class PaperEntry(models.Model):
 
 
 class Result(models.Model):
-    """The count of a round: funded projects in order, figures per rule, the .pb file."""
+    """The count of a round: funded projects in order, figures per rule, the .pb file.
+
+    Publishing takes four eyes, as paper ballots do: one staff member asks for it, a
+    different one confirms it (or sends it back with a reason); the history keeps who,
+    when and why. Counted, asked for (requested_by set) and published (published_at set)
+    follow from the fields, so there is no status to keep in step.
+    """
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="result")
     rule = models.CharField(_("counting rule"), max_length=40, choices=CountingRule.choices)
@@ -599,10 +694,28 @@ class Result(models.Model):
     counted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    publication_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publication asked for by"),
     )
+    publication_requested_at = models.DateTimeField(
+        _("publication asked for at"), null=True, blank=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publication confirmed by"),
+    )
+    # Why the last request was sent back (the history keeps every one, with who and when).
+    sent_back_reason = models.CharField(_("reason for sending back"), max_length=500, blank=True)
     history = HistoricalRecords(excluded_fields=["pb_text"])
 
     class Meta:
@@ -610,8 +723,32 @@ class Result(models.Model):
         verbose_name_plural = _("results")
         constraints = [
             models.CheckConstraint(
-                condition=Q(budget_used__gte=0), name="result_budget_used_not_negative"
-            )
+                condition=Q(budget_used__gte=0),
+                name="result_budget_used_not_negative",
+                violation_error_message=_("The budget used cannot be negative."),
+            ),
+            # A request for publication names who asked and when, or neither.
+            models.CheckConstraint(
+                condition=Q(
+                    publication_requested_by__isnull=True, publication_requested_at__isnull=True
+                )
+                | Q(publication_requested_by__isnull=False, publication_requested_at__isnull=False),
+                name="result_request_names_who_and_when",
+                violation_error_message=_(
+                    "A request to publish names the staff member who asked, and when."
+                ),
+            ),
+            # Four eyes: whoever confirms the publication is not whoever asked for it.
+            models.CheckConstraint(
+                condition=Q(published_by__isnull=True)
+                | Q(publication_requested_by__isnull=True)
+                | ~Q(published_by=models.F("publication_requested_by")),
+                name="result_second_person_publishes",
+                violation_error_message=_(
+                    "A colleague, not the staff member who asked for it, confirms the "
+                    "publication of a result."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -620,6 +757,11 @@ class Result(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_publication_requested(self) -> bool:
+        """Asked for by one staff member, waiting for a colleague to confirm."""
+        return not self.is_published and self.publication_requested_by_id is not None
 
     @property
     def turnout(self) -> Decimal | None:

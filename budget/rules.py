@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import rules
 
-from budget.models import Phase, Project, ProjectStatus, Round
+from budget.models import Phase, Project, ProjectStatus, Round, RoundStatus
 from core.rules import (
     is_council_staff,
     is_panel_chair_of_wijk,
@@ -40,10 +40,33 @@ voting_closed = _in_phase(Phase.RESULTS, Phase.REALISATION)
 
 
 @rules.predicate
-def is_public_round(user, obj=None) -> bool:
-    """Rounds are public, except rehearsals loaded from a .pb file."""
+def is_published_round(user, obj=None) -> bool:
+    """Staff have published the round (a new round is a draft only staff see)."""
     budget_round = _round_of(obj)
-    return budget_round is not None and not budget_round.is_rehearsal
+    return budget_round is not None and budget_round.status == RoundStatus.PUBLISHED
+
+
+@rules.predicate
+def is_rehearsal_round(user, obj=None) -> bool:
+    """A rehearsal loaded from a .pb file: never public."""
+    budget_round = _round_of(obj)
+    return budget_round is not None and budget_round.is_rehearsal
+
+
+# Published rounds are public, except rehearsals loaded from a .pb file.
+is_public_round = is_published_round & ~is_rehearsal_round
+
+
+@rules.predicate
+def publication_asked_by_someone_else(user, obj=None) -> bool:
+    """The round's result waits for publication, asked for by another staff member."""
+    budget_round = _round_of(obj)
+    result = getattr(budget_round, "result", None) if budget_round else None
+    return (
+        result is not None
+        and result.is_publication_requested
+        and result.publication_requested_by_id != user.pk
+    )
 
 
 @rules.predicate
@@ -83,7 +106,12 @@ is_eligible_voter = is_verified_resident_of_wijk & meets_minimum_age
 
 rules.add_perm("budget.view_round", is_public_round | is_council_staff)
 rules.add_perm("budget.manage_round", is_council_staff)
-rules.add_perm("budget.propose_project", is_resident_of_wijk & in_proposals_phase)
+rules.add_perm("budget.publish_round", is_council_staff & ~is_rehearsal_round)
+# The service refuses a round that has ballots, paper ballots or a count.
+rules.add_perm("budget.delete_round", is_council_staff)
+rules.add_perm(
+    "budget.propose_project", is_resident_of_wijk & in_proposals_phase & is_published_round
+)
 rules.add_perm(
     "budget.view_project", (is_public_round & project_is_public) | is_proposer | is_council_staff
 )
@@ -92,13 +120,24 @@ rules.add_perm("budget.review_project", is_council_staff)
 # The chair concludes a review by writing the advice; staff may proceed without it.
 rules.add_perm("budget.conclude_project_review", is_panel_chair_of_wijk | is_council_staff)
 rules.add_perm("budget.decide_project", is_council_staff)
+# Drafts: their ballot pages are not found (budget/views/common.py), and staff enter no
+# paper ballots in them (below).
 rules.add_perm("budget.vote", is_eligible_voter & in_voting_phase)
 # On the voter register of the round: a paper form may be entered against this resident
 # (also after voting closed, for forms handed in on time).
 rules.add_perm("budget.vote_on_paper", is_eligible_voter)
-rules.add_perm("budget.enter_paper_ballot", is_council_staff & (in_voting_phase | voting_closed))
-rules.add_perm("budget.count_round", is_council_staff & voting_closed)
-rules.add_perm("budget.publish_result", is_council_staff & voting_closed)
+rules.add_perm(
+    "budget.enter_paper_ballot",
+    is_council_staff & is_published_round & (in_voting_phase | voting_closed),
+)
+rules.add_perm("budget.count_round", is_council_staff & is_published_round & voting_closed)
+# Four eyes: one staff member asks to publish the counted result, another confirms it
+# (or sends it back); the service and the database refuse one person doing both.
+rules.add_perm("budget.publish_result", is_council_staff & is_published_round & voting_closed)
+rules.add_perm(
+    "budget.confirm_result_publication",
+    is_council_staff & is_published_round & voting_closed & publication_asked_by_someone_else,
+)
 rules.add_perm("budget.view_result", (is_public_round & results_published) | is_council_staff)
 rules.add_perm("budget.update_project_progress", is_council_staff)
 rules.add_perm("budget.import_pb", is_council_staff)

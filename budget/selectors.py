@@ -32,8 +32,20 @@ from review.registry import SubjectSummary, stored_file
 
 
 def rounds_public() -> QuerySet[Round]:
-    """Rounds residents see (rehearsals stay with staff), newest voting first."""
-    return Round.objects.filter(is_rehearsal=False).select_related("wijk", "result")
+    """Rounds residents see (drafts and rehearsals stay with staff), newest voting first.
+
+    Every public list of rounds, their projects and results starts here (or at
+    `Round.objects.public()`), so a draft shows up in none of them.
+    """
+    return Round.objects.public().select_related("wijk", "result")
+
+
+def round_hidden_from(*, budget_round: Round, user: User) -> bool:
+    """A draft round is not there for anyone but staff who manage rounds (404, not 403).
+
+    Asks about the user only for drafts, so published rounds cost no query.
+    """
+    return budget_round.is_draft and not user.has_perm("budget.manage_round", budget_round)
 
 
 def rounds_open(*, wijk: Wijk | None = None) -> list[Round]:

@@ -24,6 +24,17 @@ urlpatterns = [
     path("beheer/wijkbudget/importeren/", staff.pb_import, name="staff_import"),
     path("beheer/wijkbudget/<int:pk>/", staff.round_detail, name="staff_round"),
     path("beheer/wijkbudget/<int:pk>/wijzigen/", staff.round_edit, name="staff_round_edit"),
+    path(
+        "beheer/wijkbudget/<int:pk>/openbaar-maken/",
+        staff.round_publish,
+        name="staff_round_publish",
+    ),
+    path(
+        "beheer/wijkbudget/<int:pk>/terug-naar-concept/",
+        staff.round_back_to_draft,
+        name="staff_round_back_to_draft",
+    ),
+    path("beheer/wijkbudget/<int:pk>/verwijderen/", staff.round_delete, name="staff_round_delete"),
     path("beheer/wijkbudget/<int:pk>/stemcodes/", staff.code_batches, name="staff_codes"),
     path(
         "beheer/wijkbudget/stemcodes/<int:pk>/intrekken/",
@@ -44,5 +55,15 @@ urlpatterns = [
     path("beheer/wijkbudget/<int:pk>/tellen/", staff.round_count, name="staff_count"),
     path("beheer/wijkbudget/<int:pk>/uitslag/", staff.result_detail, name="staff_result"),
     path("beheer/wijkbudget/<int:pk>/publiceren/", staff.result_publish, name="staff_publish"),
+    path(
+        "beheer/wijkbudget/<int:pk>/publiceren/bevestigen/",
+        staff.result_publish_confirm,
+        name="staff_publish_confirm",
+    ),
+    path(
+        "beheer/wijkbudget/<int:pk>/publiceren/terugsturen/",
+        staff.result_publish_send_back,
+        name="staff_publish_send_back",
+    ),
     path("beheer/wijkbudget/project/<int:pk>/", staff.project_detail, name="staff_project"),
 ]

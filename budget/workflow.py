@@ -10,11 +10,22 @@
 `conclude` is taken by the review app's handler when the wijkpanel's advice is
 written (or staff proceed without it). Eligibility decisions change the ballot,
 so the services refuse them once a ballot has been cast.
+
+Whether residents see a round at all::
+
+    draft --publish (staff)--> published
+    published --back_to_draft (staff, reason)--> draft   (only while it has no
+                                                          proposals and no ballots)
+
+A new round is a draft: only staff see it, and it can be deleted while nobody has
+voted (`round_delete`). Rehearsals (imported .pb files) are never public and take
+neither step. Dated phases are apart from this: they follow from the dates.
 """
 
 from __future__ import annotations
 
 from budget.models import ProjectStatus as S
+from budget.models import RoundStatus as R
 from plumbing.workflow import Transition
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -29,3 +40,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 
 # Actions whose outcome changes what is on the ballot.
 BALLOT_CHANGING = frozenset({"mark_eligible", "mark_ineligible"})
+
+ROUND_TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (R.DRAFT, "publish"): Transition(R.PUBLISHED, "budget.publish_round"),
+    (R.PUBLISHED, "back_to_draft"): Transition(R.DRAFT, "budget.publish_round", True),
+}

@@ -182,13 +182,14 @@ def wijk_totals() -> dict[int, WijkTotals]:
 
 
 def rounds_with_turnout(*, wijk: Wijk | None = None) -> QuerySet[Round]:
-    """Wijkbudget rounds (rehearsals left out) with their result and participations so far.
+    """Public wijkbudget rounds (drafts and rehearsals left out) with their result and
+    participations so far.
 
     Turnout comes from the result (ballots against the eligible residents counted
     then), so it matches the published result page; one query.
     """
     rounds = (
-        Round.objects.filter(is_rehearsal=False)
+        Round.objects.public()
         .select_related("wijk", "result")
         .annotate(participation_count=Count("participations"))
         .order_by("voting_end", "pk")

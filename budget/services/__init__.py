@@ -7,7 +7,9 @@ themselves, validate and save with a change reason for the audit trail.
 from budget.services.mixing import ballots_mix, ballots_mix_due
 from budget.services.notices import round_notices_send, round_results_announce
 from budget.services.results import (
-    result_publish,
+    result_publication_confirm,
+    result_publication_request,
+    result_publication_send_back,
     round_count,
     round_import_pb,
 )
@@ -17,6 +19,8 @@ from budget.services.rounds import (
     project_review_concluded,
     project_transition,
     round_create,
+    round_delete,
+    round_transition,
     round_update,
 )
 from budget.services.voting import (
@@ -50,12 +54,16 @@ __all__ = [
     "project_review_concluded",
     "project_transition",
     "receipt_check",
-    "result_publish",
+    "result_publication_confirm",
+    "result_publication_request",
+    "result_publication_send_back",
     "round_count",
     "round_create",
+    "round_delete",
     "round_import_pb",
     "round_notices_send",
     "round_results_announce",
+    "round_transition",
     "round_update",
     "voting_code_batch_create",
     "voting_code_batch_void",

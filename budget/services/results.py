@@ -1,4 +1,4 @@
-"""Counting a round, publishing its result, and Pabulib .pb import."""
+"""Counting a round, publishing its result (four eyes), and Pabulib .pb import."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from budget.models import (
     ProjectStatus,
     Result,
     Round,
+    RoundStatus,
     Via,
 )
 from budget.tally import (
@@ -191,28 +192,82 @@ def round_count(*, actor: User, budget_round: Round) -> Result:
     result.pb_sha256 = hashlib.sha256(result.pb_text.encode()).hexdigest()
     result.counted_at = timezone.now()
     result.counted_by = actor
-    save_audited(
-        result,
-        actor=actor,
-        reason=_("Counted with %(rule)s: %(n)d ballots")
-        % {"rule": budget_round.get_rule_display(), "n": len(election.ballots)},
-    )
+    reason = _("Counted with %(rule)s: %(n)d ballots") % {
+        "rule": budget_round.get_rule_display(),
+        "n": len(election.ballots),
+    }
+    if result.publication_requested_by_id is not None:
+        # The colleague would confirm an outcome the one who asked has not seen: ask again.
+        result.publication_requested_by = None
+        result.publication_requested_at = None
+        reason = f"{reason}. " + _("The request to publish was withdrawn: ask again.")
+    save_audited(result, actor=actor, reason=reason)
     return result
 
 
-@transaction.atomic
-def result_publish(*, actor: User, budget_round: Round) -> Result:
-    """Publish the counted result: the results page, PDF and .pb file become public."""
+def _result_for_publication(*, actor: User, budget_round: Round) -> Result:
+    """The round's result, locked, once the actor may take a publication step on it."""
     result = Result.objects.select_for_update().filter(round=budget_round).first()
     if not actor.has_perm("budget.publish_result", budget_round):
         raise PermissionDenied(_("Only council staff publish results, after voting."))
     if result is None:
         raise ValidationError(_("Count the votes before you publish."), code="not_counted")
     if result.is_published:
-        raise ValidationError(_("This result has already been published."))
+        raise ValidationError(
+            _("This result has already been published."), code="already_published"
+        )
+    return result
+
+
+@transaction.atomic
+def result_publication_request(*, actor: User, budget_round: Round) -> Result:
+    """Staff ask to publish the counted result; a colleague confirms it (four eyes)."""
+    result = _result_for_publication(actor=actor, budget_round=budget_round)
+    if result.is_publication_requested:
+        raise ValidationError(
+            _("Publication has already been asked for: a colleague confirms it or sends it back."),
+            code="already_requested",
+        )
+    result.publication_requested_by = actor
+    result.publication_requested_at = timezone.now()
+    result.sent_back_reason = ""
+    save_audited(
+        result, actor=actor, reason=_("Publication asked for; waiting for a second staff member")
+    )
+    return result
+
+
+def _pending_request(*, actor: User, budget_round: Round) -> Result:
+    """The result waiting for publication, locked, for a colleague of whoever asked."""
+    result = _result_for_publication(actor=actor, budget_round=budget_round)
+    if not result.is_publication_requested:
+        raise ValidationError(
+            _("Nobody has asked to publish this result yet."), code="not_requested"
+        )
+    if result.publication_requested_by_id == actor.pk:
+        raise ValidationError(
+            _(
+                "You asked to publish this result yourself: a different staff member "
+                "confirms it or sends it back (four eyes)."
+            ),
+            code="same_person",
+        )
+    return result
+
+
+@transaction.atomic
+def result_publication_confirm(*, actor: User, budget_round: Round) -> Result:
+    """A second staff member confirms the publication: the results page, PDF and .pb file
+    become public, a draft decision page is prepared and the residents are told."""
+    result = _pending_request(actor=actor, budget_round=budget_round)
     result.published_at = timezone.now()
     result.published_by = actor
-    save_audited(result, actor=actor, reason=_("Result published"))
+    save_audited(
+        result,
+        actor=actor,
+        reason=_("Result published; asked for by %(asked)s, confirmed by %(confirmed)s")
+        % {"asked": result.publication_requested_by, "confirmed": actor},
+    )
     # A draft decision page for the public list (cms prepares it; staff check and publish).
     announce_decision(
         kind="budget_result",
@@ -232,6 +287,22 @@ def result_publish(*, actor: User, budget_round: Round) -> Result:
     # The residents hear of it once the publication is committed; a task fans out the
     # messages, so publishing does not wait for thousands of them.
     transaction.on_commit(partial(tasks.announce_results.enqueue, round_id=budget_round.pk))
+    return result
+
+
+@transaction.atomic
+def result_publication_send_back(*, actor: User, budget_round: Round, reason: str) -> Result:
+    """A second staff member sends the request back, saying why; nothing is published."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why you send the publication back.")}, code="reason_required"
+        )
+    result = _pending_request(actor=actor, budget_round=budget_round)
+    result.publication_requested_by = None
+    result.publication_requested_at = None
+    result.sent_back_reason = reason
+    save_audited(result, actor=actor, reason=_("Publication sent back: %(why)s") % {"why": reason})
     return result
 
 
@@ -295,6 +366,9 @@ def round_import_pb(
         if points
         else 10,
         is_rehearsal=True,
+        # Not a draft: a rehearsal is never public anyway (is_rehearsal), and it is counted
+        # and its result published as a real round's would be.
+        status=RoundStatus.PUBLISHED,
         created_by=actor,
     )
     save_audited(

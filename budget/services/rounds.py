@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budget.locks import round_config_lock_exclusive
 from budget.models import (
     Ballot,
+    PaperEntry,
+    Participation,
     Project,
     ProjectStatus,
     ProjectUpdate,
     Result,
     Round,
+    VotingCode,
+    VotingCodeBatch,
 )
 from budget.services.notices import CLOSES_AHEAD
-from budget.workflow import BALLOT_CHANGING, TRANSITIONS
+from budget.workflow import BALLOT_CHANGING, ROUND_TRANSITIONS, TRANSITIONS
 from core.models import User, Wijk
 from core.services import save_audited
 from initiatives.models import Initiative, InitiativeStatus
 from plumbing.workflow import transition_run
+from review.models import Review
 from review.services import review_open
 from subsidies.services.funding import (
     granted_subsidies,
@@ -34,6 +42,13 @@ from subsidies.services.funding import (
 
 # What may still change once ballots exist: nothing that decides the outcome.
 ALWAYS_EDITABLE = frozenset({"name", "description", "realisation_start", "review_due_days"})
+PHASE_DATES = (
+    "proposals_start",
+    "review_start",
+    "voting_start",
+    "voting_end",
+    "realisation_start",
+)
 ROUND_FIELDS = frozenset(
     {
         "name",
@@ -73,17 +88,132 @@ def _locked_error() -> ValidationError:
     )
 
 
+def _past_dates_error(fields: dict, *, now: datetime.datetime) -> ValidationError | None:
+    """Phase dates of a new round that lie in the past, each with a message on its field.
+
+    The start of the current minute counts as now: the form's date fields have minutes, so
+    a phase that starts "now" is not refused for the seconds it took to send the form.
+    """
+    start_of_minute = now.replace(second=0, microsecond=0)
+    errors = {
+        name: _("This date is in the past. A new round's phases start from now on.")
+        for name in PHASE_DATES
+        if fields.get(name) is not None and fields[name] < start_of_minute
+    }
+    return ValidationError(errors, code="date_in_past") if errors else None
+
+
 @transaction.atomic
 def round_create(*, actor: User, wijk: Wijk, **fields) -> Round:
-    """Staff open a wijkbudget round for a wijk."""
+    """Staff open a wijkbudget round for a wijk, as a draft only staff see.
+
+    Its phase dates may not lie in the past (a later change of an existing round may
+    keep dates that have passed by then).
+    """
     if not actor.has_perm("budget.manage_round", wijk):
         raise PermissionDenied(_("Only council staff can open a wijkbudget round."))
     unknown = set(fields) - ROUND_FIELDS
     if unknown:
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
+    past = _past_dates_error(fields, now=timezone.now())
+    if past is not None:
+        raise past
     budget_round = Round(wijk=wijk, created_by=actor, **fields)
     save_audited(budget_round, actor=actor, reason=_("Round opened"))
     return budget_round
+
+
+def round_has_proposals_or_votes(budget_round: Round) -> bool:
+    """Residents have taken part: a proposal, a ballot or a participation exists."""
+    return (
+        Project.objects.filter(round=budget_round).exists()
+        or Ballot.objects.filter(round=budget_round).exists()
+        or Participation.objects.filter(round=budget_round).exists()
+    )
+
+
+ROUND_STEP_REASONS = {
+    "publish": gettext_lazy("Round published: residents see it"),
+    "back_to_draft": gettext_lazy("Round back to draft"),
+}
+
+
+@transaction.atomic
+def round_transition(*, actor: User, budget_round: Round, action: str, reason: str = "") -> Round:
+    """Publish a draft round, or take a published one back to draft (budget/workflow.py).
+
+    Back to draft only while residents have not taken part: no proposal and no ballot.
+    """
+    if not actor.has_perm("budget.publish_round", budget_round):
+        raise PermissionDenied(_("Only council staff publish a wijkbudget round."))
+    # Waits for ballots being cast (they hold the configuration lock shared).
+    round_config_lock_exclusive(round_pk=budget_round.pk)
+    if action == "back_to_draft" and round_has_proposals_or_votes(budget_round):
+        raise ValidationError(
+            _(
+                "This round has proposals or ballots, so it stays published: residents have "
+                "taken part in it."
+            ),
+            code="round_in_use",
+        )
+    step = str(ROUND_STEP_REASONS.get(action, action))
+    return transition_run(
+        obj=budget_round,
+        action=action,
+        actor=actor,
+        transitions=ROUND_TRANSITIONS,
+        reason=f"{step}: {reason.strip()}" if reason.strip() else step,
+    )
+
+
+def round_delete_refusal(budget_round: Round) -> str | None:
+    """Why this round can no longer be deleted, or None when it can."""
+    if PaperEntry.objects.filter(round=budget_round).exists():
+        return _("Paper ballots have been entered in this round, so it can no longer be deleted.")
+    if Ballot.objects.filter(round=budget_round).exists() or (
+        Participation.objects.filter(round=budget_round).exists()
+    ):
+        return _("Ballots have been cast in this round, so it can no longer be deleted.")
+    if Result.objects.filter(round=budget_round).exists():
+        return _("This round has been counted, so it can no longer be deleted.")
+    projects = Project.objects.filter(round=budget_round).values_list("pk", flat=True)
+    if Review.objects.filter(
+        content_type=ContentType.objects.get_for_model(Project), object_id__in=list(projects)
+    ).exists():
+        return _(
+            "The wijkpanel has reviewed projects of this round, so it can no longer be deleted."
+        )
+    return None
+
+
+@transaction.atomic
+def round_delete(*, actor: User, budget_round: Round, reason: str = "") -> None:
+    """Staff delete a round nobody has voted in yet (no ballot, paper ballot or count).
+
+    Its projects and unused letter codes go with it; the history of each keeps who
+    deleted it and why.
+    """
+    if not actor.has_perm("budget.delete_round", budget_round):
+        raise PermissionDenied(_("Only council staff can delete a wijkbudget round."))
+    round_config_lock_exclusive(round_pk=budget_round.pk)
+    budget_round = Round.objects.select_for_update().get(pk=budget_round.pk)
+    refusal = round_delete_refusal(budget_round)
+    if refusal is not None:
+        raise ValidationError(refusal, code="round_in_use")
+    why = _("Round deleted")
+    if reason.strip():
+        why = f"{why}: {reason.strip()}"
+    # One by one, so each history row names the actor (a cascade would not).
+    dependants = [
+        *VotingCode.objects.filter(batch__round=budget_round),
+        *VotingCodeBatch.objects.filter(round=budget_round),
+        *ProjectUpdate.objects.filter(project__round=budget_round),
+        *Project.objects.filter(round=budget_round),
+    ]
+    for row in [*dependants, budget_round]:
+        row._history_user = actor
+        row._change_reason = why
+        row.delete()
 
 
 @transaction.atomic

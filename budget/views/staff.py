@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from budget import selectors, services
@@ -21,10 +22,15 @@ from budget.forms import (
     ProjectDecisionForm,
     RoundCreateForm,
     RoundForm,
+    StepForm,
     VotingCodeBatchForm,
 )
 from budget.models import PaperEntry, ProjectStatus, VotingCodeBatch
-from budget.services.rounds import round_is_locked
+from budget.services.rounds import (
+    round_delete_refusal,
+    round_has_proposals_or_votes,
+    round_is_locked,
+)
 from budget.views.common import project_by_pk, round_by_pk
 from core.selectors import history_timeline
 from core.services import parse_address_lines
@@ -67,7 +73,9 @@ def round_create(request, obj=None):
         template="budget/round_form.html",
         context={"round": None},
         success_url=_round_url,
-        success_message=_("The round has been created."),
+        success_message=_(
+            "The round has been created as a draft: only staff see it until you publish it."
+        ),
     )
 
 
@@ -105,7 +113,103 @@ def round_detail(request, obj):
             "locked": round_is_locked(obj),
             "result": getattr(obj, "result", None),
             "timeline": history_timeline(obj=obj),
+            "can_publish": obj.is_draft and request.user.has_perm("budget.publish_round", obj),
+            "can_unpublish": not obj.is_draft
+            and request.user.has_perm("budget.publish_round", obj)
+            and not round_has_proposals_or_votes(obj),
+            "delete_refusal": round_delete_refusal(obj),
         },
+    )
+
+
+# Publishing a draft round, and taking it back: the page that asks to confirm each step.
+ROUND_STEPS = {
+    "publish": {
+        "title": gettext_lazy("Publish this round"),
+        "warning": gettext_lazy(
+            "Are you sure? Once published, everyone sees the round, its dates and its "
+            "projects, and residents are told when voting opens."
+        ),
+        "button": gettext_lazy("Publish the round"),
+        "done": gettext_lazy("The round has been published: residents see it now."),
+    },
+    "back_to_draft": {
+        "title": gettext_lazy("Back to draft"),
+        "warning": gettext_lazy(
+            "Residents no longer see the round. This is possible only while it has no "
+            "proposals and no ballots. Say why."
+        ),
+        "button": gettext_lazy("Make it a draft again"),
+        "done": gettext_lazy("The round is a draft again: only staff see it."),
+    },
+}
+
+
+def _round_step(request, obj, action: str):
+    """Staff confirm a step of the round's publication (budget/workflow.py) on its own page."""
+    step = ROUND_STEPS[action]
+    return form_view(
+        request,
+        StepForm(
+            request.POST if request.method == "POST" else None,
+            reason_required=action == "back_to_draft",
+        ),
+        service=lambda form: services.round_transition(
+            actor=request.user,
+            budget_round=obj,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        ),
+        template="budget/round_step_confirm.html",
+        context={
+            "round": obj,
+            "step": step,
+            "cancel_url": _round_url(obj),
+        },
+        invalid_status=400,
+        success_url=_round_url,
+        success_message=step["done"],
+    )
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def round_publish(request, obj):
+    """Publish a draft round: residents see it from then on."""
+    return _round_step(request, obj, "publish")
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def round_back_to_draft(request, obj):
+    """Take a published round back to draft, while nobody has taken part in it."""
+    return _round_step(request, obj, "back_to_draft")
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def round_delete(request, obj):
+    """Staff delete a round nobody has voted in yet, after confirming it on this page."""
+    return form_view(
+        request,
+        StepForm(request.POST if request.method == "POST" else None),
+        service=lambda form: services.round_delete(
+            actor=request.user, budget_round=obj, reason=form.cleaned_data["reason"]
+        ),
+        template="budget/round_step_confirm.html",
+        context=lambda: {
+            "round": obj,
+            "step": {
+                "title": _("Delete this round"),
+                "warning": _(
+                    "Are you sure? The round and its projects are deleted; this cannot be "
+                    "undone. The history keeps that you deleted it."
+                ),
+                "button": _("Delete the round"),
+            },
+            "refusal": round_delete_refusal(obj),
+            "cancel_url": _round_url(obj),
+        },
+        invalid_status=400,
+        success_url=reverse("budget:staff_rounds"),
+        success_message=_("The round has been deleted."),
     )
 
 
@@ -383,17 +487,96 @@ def result_detail(request, obj):
     )
 
 
-@require_POST
+def _result_step(request, budget_round, *, step: dict, service, reason_required=False):
+    """The page that asks staff to confirm one step of the four-eyes publication."""
+    result = getattr(budget_round, "result", None)
+    if result is None:
+        messages.error(request, _("Count the votes before you publish."))
+        return redirect("budget:staff_round", pk=budget_round.pk)
+    return form_view(
+        request,
+        StepForm(
+            request.POST if request.method == "POST" else None, reason_required=reason_required
+        ),
+        service=service,
+        template="budget/round_step_confirm.html",
+        context={
+            "round": budget_round,
+            "result": result,
+            "step": step,
+            "cancel_url": reverse("budget:staff_result", kwargs={"pk": budget_round.pk}),
+        },
+        invalid_status=400,
+        success_url=step["next"],
+        success_message=step["done"],
+    )
+
+
 @object_permission_required("budget.manage_round", round_by_pk)
 def result_publish(request, obj):
-    """Publish the result."""
-    try:
-        services.result_publish(actor=request.user, budget_round=obj)
-    except (ValidationError, PermissionDenied) as error:
-        _error_message(request, error)
-        return redirect("budget:staff_result", pk=obj.pk)
-    messages.success(request, _("The result has been published."))
-    return redirect("budget:result", pk=obj.pk)
+    """Ask to publish the counted result; a colleague confirms it (four eyes)."""
+    return _result_step(
+        request,
+        obj,
+        step={
+            "title": _("Ask to publish the result"),
+            "warning": _(
+                "Are you sure? After publication everyone sees the result. A colleague checks "
+                "the outcome and confirms the publication; until then nothing is public."
+            ),
+            "button": _("Ask to publish"),
+            "done": _("Publication asked for: a colleague must now confirm it."),
+            "next": reverse("budget:staff_result", kwargs={"pk": obj.pk}),
+        },
+        service=lambda form: services.result_publication_request(
+            actor=request.user, budget_round=obj
+        ),
+    )
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def result_publish_confirm(request, obj):
+    """A second staff member confirms the publication: the result is public from then on."""
+    return _result_step(
+        request,
+        obj,
+        step={
+            "title": _("Confirm the publication"),
+            "warning": _(
+                "Are you sure? After publication everyone sees the result, the residents of "
+                "the wijk are told, and it can no longer be counted again."
+            ),
+            "button": _("Publish the result"),
+            "done": _("The result has been published."),
+            "next": reverse("budget:result", kwargs={"pk": obj.pk}),
+        },
+        service=lambda form: services.result_publication_confirm(
+            actor=request.user, budget_round=obj
+        ),
+    )
+
+
+@object_permission_required("budget.manage_round", round_by_pk)
+def result_publish_send_back(request, obj):
+    """A second staff member sends the request back, with a reason; nothing is published."""
+    return _result_step(
+        request,
+        obj,
+        step={
+            "title": _("Send the publication back"),
+            "warning": _(
+                "The result is not published. Say why, so your colleague knows what to check "
+                "or count again."
+            ),
+            "button": _("Send back"),
+            "done": _("The publication has been sent back."),
+            "next": reverse("budget:staff_result", kwargs={"pk": obj.pk}),
+        },
+        service=lambda form: services.result_publication_send_back(
+            actor=request.user, budget_round=obj, reason=form.cleaned_data["reason"]
+        ),
+        reason_required=True,
+    )
 
 
 @object_permission_required("budget.import_pb", _no_object)

@@ -73,6 +73,7 @@ def result_round():
         review_start=now - datetime.timedelta(days=30),
         voting_start=now - datetime.timedelta(days=2), voting_end=now + datetime.timedelta(days=1),
         realisation_start=now + datetime.timedelta(days=30), ballot_style="knapsack", rule="greedy",
+        status="published",
     )
     made.full_clean(); made._change_reason = TAG; made.save()
     projects = []
@@ -88,7 +89,10 @@ def result_round():
     made.voting_end = timezone.now() - datetime.timedelta(seconds=1)
     made._change_reason = TAG; made.save()
     budget_services.round_count(actor=staff, budget_round=made)
-    budget_services.result_publish(actor=staff, budget_round=made)
+    budget_services.result_publication_request(actor=staff, budget_round=made)
+    budget_services.result_publication_confirm(
+        actor=User.objects.get(email="medewerker.beijum@example.org"), budget_round=made
+    )
     return made
 
 with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):

@@ -51,9 +51,21 @@ def test_staff_count_and_publish_and_residents_see_the_results(new_page):
     staff_hash = staff.locator("main code.budget-hash").inner_text().strip()
     shot(staff, "counted outcome and the other rules")
 
-    staff.get_by_role("button", name="Uitslag publiceren").click()
-    expect(staff.locator("main")).to_contain_text("De uitslag is gepubliceerd.")
-    shot(staff, "result published")
+    # Four eyes: this staff member asks (after the "are you sure?" page), a colleague
+    # checks the same outcome and confirms the publication.
+    result_url = staff.url
+    staff.get_by_role("link", name="Publicatie van de uitslag aanvragen").click()
+    expect(staff.locator("main")).to_contain_text("Weet u het zeker? Na publicatie ziet iedereen")
+    staff.get_by_role("button", name="Publicatie aanvragen").click()
+    expect(staff.locator("main")).to_contain_text("een collega moet haar nu bevestigen")
+    shot(staff, "publication asked for")
+
+    colleague = new_page(demo_email("medewerker", "beijum"))
+    colleague.goto(result_url)
+    colleague.get_by_role("link", name="Publicatie bevestigen").click()
+    colleague.get_by_role("button", name="Uitslag publiceren").click()
+    expect(colleague.locator("main")).to_contain_text("De uitslag is gepubliceerd.")
+    shot(colleague, "result published by a colleague")
 
     # Anyone, without an account, finds the results from the round page.
     visitor = new_page()

@@ -177,6 +177,7 @@ def test_publishing_the_result_tells_the_wijk_after_commit(
     upcoming_round,
     resident,
     staff,
+    colleague,
     wijk,
     other_resident,
     mailoutbox,
@@ -188,7 +189,11 @@ def test_publishing_the_result_tells_the_wijk_after_commit(
     with time_machine.travel(END + datetime.timedelta(hours=1), tick=False):
         services.round_count(actor=staff, budget_round=upcoming_round)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            services.result_publish(actor=staff, budget_round=upcoming_round)
+            services.result_publication_request(actor=staff, budget_round=upcoming_round)
+        # Asking is not publishing: nobody hears of it before a colleague confirms.
+        assert mailoutbox == []
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.result_publication_confirm(actor=colleague, budget_round=upcoming_round)
             assert mailoutbox == []
 
     assert callbacks

@@ -19,7 +19,7 @@ from budget import services
 from budget.models import CountingRule, Round
 from budget.tally import counting, parse_pb, tally
 from tests.budget.conftest import make_residents
-from tests.factories.budget import ProjectFactory, RoundFactory
+from tests.factories.budget import ProjectFactory, RoundFactory, publish_result
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +106,15 @@ def test_the_pb_export_round_trips_and_recounts_to_the_same_outcome(staff, count
     assert sorted(voter_ids) != [str(n) for n in range(1, 6)]  # random ids, not 1..5
 
 
-def test_publishing_opens_the_results_page(client, staff, counted_round):
+def test_publishing_opens_the_results_page(client, staff, colleague, counted_round):
     budget_round, (a, b, c) = counted_round
     url = reverse("budget:result", args=[budget_round.pk])
     with _after_close(budget_round):
         result = services.round_count(actor=staff, budget_round=budget_round)
         assert client.get(url).status_code == 403
-        services.result_publish(actor=staff, budget_round=budget_round)
+        services.result_publication_request(actor=staff, budget_round=budget_round)
+        assert client.get(url).status_code == 403  # asked for, not yet confirmed
+        services.result_publication_confirm(actor=colleague, budget_round=budget_round)
         with pytest.raises(ValidationError):
             services.round_count(actor=staff, budget_round=budget_round)
         page = client.get(url).content.decode()
@@ -130,11 +132,11 @@ def test_publishing_opens_the_results_page(client, staff, counted_round):
     assert "A Speeltuin" in text
 
 
-def test_progress_updates_on_funded_projects(client, staff, counted_round):
+def test_progress_updates_on_funded_projects(client, staff, colleague, counted_round):
     budget_round, (a, b, _c) = counted_round
     with _after_close(budget_round):
         services.round_count(actor=staff, budget_round=budget_round)
-        services.result_publish(actor=staff, budget_round=budget_round)
+        publish_result(budget_round=budget_round, asked_by=staff, confirmed_by=colleague)
     services.project_progress_add(actor=staff, project=a, stage="in_progress", text="Grond besteld")
     with pytest.raises(ValidationError):
         services.project_progress_add(actor=staff, project=b, stage="planned", text="Nee")

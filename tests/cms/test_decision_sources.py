@@ -9,6 +9,8 @@ from budget import services as budget_services
 from cms.models import DecisionPage
 from subsidies.models import Status
 from tests.budget.test_results import _after_close, counted_round  # noqa: F401 - fixture
+from tests.factories import make_staff
+from tests.factories.budget import publish_result
 from tests.factories.subsidies import ApplicationFactory, SchemeFactory, make_initiator
 from tests.subsidies.conftest import bring_to
 
@@ -48,7 +50,11 @@ def test_publishing_a_result_prepares_a_draft_decision_page(
     with _after_close(budget_round):
         budget_services.round_count(actor=staff, budget_round=budget_round)
         with django_capture_on_commit_callbacks(execute=True):
-            budget_services.result_publish(actor=staff, budget_round=budget_round)
+            publish_result(
+                budget_round=budget_round,
+                asked_by=staff,
+                confirmed_by=make_staff(email="collega@example.org"),
+            )
 
     page = DecisionPage.objects.get(kind="budget_result")
     assert not page.live

@@ -8,7 +8,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from budget.models import PHASE_ORDER, Project, ProjectStatus, Round
+from budget import services
+from budget.models import PHASE_ORDER, Project, ProjectStatus, Result, Round, RoundStatus
 from tests.factories import WijkFactory
 
 BOUNDARIES = ("proposals_start", "review_start", "voting_start", "voting_end", "realisation_start")
@@ -25,7 +26,8 @@ def phase_dates(phase: str, *, now: datetime.datetime | None = None) -> dict:
 
 
 class RoundFactory(factory.django.DjangoModelFactory):
-    """A round; pass `phase=` (default "voting") or the dates themselves."""
+    """A published round; pass `phase=` (default "voting") or the dates themselves, and
+    `status=RoundStatus.DRAFT` for a draft only staff see."""
 
     class Meta:
         model = Round
@@ -34,6 +36,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
     phase = "voting"
     wijk = factory.SubFactory(WijkFactory)
     name = factory.Sequence(lambda n: f"Wijkbudget {2026 + n}")
+    status = RoundStatus.PUBLISHED
     budget = Decimal("10000.00")
     proposals_start = factory.LazyAttribute(lambda o: phase_dates(o.phase)["proposals_start"])
     review_start = factory.LazyAttribute(lambda o: phase_dates(o.phase)["review_start"])
@@ -57,3 +60,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     summary = "Een mooi plan voor de wijk."
     cost = Decimal("3000.00")
     status = ProjectStatus.ELIGIBLE
+
+
+def publish_result(*, budget_round: Round, asked_by, confirmed_by) -> Result:
+    """Publish a counted round's result the only way there is: one staff member asks,
+    a different one confirms (four eyes)."""
+    services.result_publication_request(actor=asked_by, budget_round=budget_round)
+    return services.result_publication_confirm(actor=confirmed_by, budget_round=budget_round)

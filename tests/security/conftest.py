@@ -18,7 +18,7 @@ from django.core import mail
 from django.test import Client
 
 from budget import services as budget_services
-from budget.models import ProjectStatus
+from budget.models import ProjectStatus, RoundStatus
 from core import notifications
 from core import services as core_services
 from core.models import NotificationKind
@@ -28,7 +28,7 @@ from review.selectors import review_for
 from subsidies import services as subsidy_services
 from subsidies.models import AttachmentKind, Status
 from tests.factories import PanelMembershipFactory, VerifiedProfileFactory, make_staff
-from tests.factories.budget import ProjectFactory, RoundFactory
+from tests.factories.budget import ProjectFactory, RoundFactory, publish_result
 from tests.factories.initiatives import (
     ContentReportFactory,
     InitiativeFactory,
@@ -168,8 +168,9 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         discarded = budget_services.paper_ballot_enter(
             actor=staff, budget_round=w.voting_round, choices={w.project.pk: 1}, code=_letters[1][1]
         )
+        colleague = make_staff(email="collega@example.org")
         budget_services.paper_ballot_discard(
-            actor=make_staff(email="collega@example.org"),
+            actor=colleague,
             entry=discarded,
             reason="Twee vakjes aangekruist",
             set_aside=True,
@@ -182,7 +183,15 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         w.results_round = RoundFactory(wijk=wijk, phase="results")
         ProjectFactory(round=w.results_round, title="Fietsenstalling")
         budget_services.round_count(actor=staff, budget_round=w.results_round)
-        budget_services.result_publish(actor=staff, budget_round=w.results_round)
+        publish_result(budget_round=w.results_round, asked_by=staff, confirmed_by=colleague)
+        # A draft round (with a project) only staff see; and a counted result whose
+        # publication a colleague has asked for, for staff to confirm or send back.
+        w.draft_round = RoundFactory(wijk=wijk, phase="upcoming", status=RoundStatus.DRAFT)
+        w.draft_project = ProjectFactory(round=w.draft_round, title="Concept-project")
+        w.asked_round = RoundFactory(wijk=wijk, phase="results")
+        ProjectFactory(round=w.asked_round, title="Bloembakken")
+        budget_services.round_count(actor=staff, budget_round=w.asked_round)
+        budget_services.result_publication_request(actor=colleague, budget_round=w.asked_round)
 
         w.unsubscribe_token = notifications.unsubscribe_token(
             user=people["resident"], kind=NotificationKind.DECISION

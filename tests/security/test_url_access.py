@@ -36,7 +36,16 @@ from tests.security.conftest import ROLES, db_fingerprint
 pytestmark = pytest.mark.django_db
 
 # Namespaces of our apps: every pattern in them needs a row.
-OUR_NAMESPACES = {"core", "initiatives", "review", "subsidies", "budget", "stats", "cms"}
+OUR_NAMESPACES = {
+    "core",
+    "initiatives",
+    "review",
+    "subsidies",
+    "budget",
+    "stats",
+    "cms",
+    "opendata",
+}
 
 # What is not ours, by the module it comes from (or the pattern, for single routes),
 # and why it is left out of the table.
@@ -370,7 +379,104 @@ EXPECTED: dict[str, list[Case]] = {
     "cms:search": [Case(none, PUBLIC)],
     "cms:wijk_feed": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC)],
     "cms:sitemap": [Case(none, PUBLIC)],
+    # --- opendata: the public read-only API (issue #21) -----------------------------------------
+    # Everyone gets what an anonymous visitor gets (the API has no logins): what is public is
+    # 200, what is not is 404 for everyone, staff included; writing is 405 for everyone.
+    **{
+        f"opendata:{name}": [Case(none, PUBLIC, post=_all("M"))]
+        for name in (
+            "index",
+            "openapi",
+            "docs",
+            "wijken",
+            "initiatives",
+            "schemes",
+            "subsidies",
+            "rounds",
+            "news",
+            "decisions",
+            "events",
+            "statistics",
+        )
+    },
+    "opendata:wijk": [Case(lambda w: {"slug": w.wijk.slug}, PUBLIC, post=_all("M"))],
+    "opendata:initiative": [
+        Case(lambda w: {"pk": w.public.pk}, PUBLIC, post=_all("M")),
+        Case(lambda w: {"pk": w.draft.pk}, _all("N"), post=_all("M")),
+        Case(lambda w: {"pk": w.hidden.pk}, _all("N"), post=_all("M")),
+        Case(lambda w: {"pk": w.in_review.pk}, _all("N"), post=_all("M")),
+        Case(lambda w: {"pk": w.withdrawn_initiative.pk}, _all("N"), post=_all("M")),
+    ],
+    "opendata:scheme": [Case(lambda w: {"pk": w.scheme.pk}, PUBLIC, post=_all("M"))],
+    "opendata:subsidy": [
+        Case(lambda w: {"pk": w.application.pk}, PUBLIC, post=_all("M")),
+        Case(lambda w: {"pk": w.concept_application.pk}, _all("N"), post=_all("M")),
+    ],
+    "opendata:round": [
+        Case(lambda w: {"pk": w.results_round.pk}, PUBLIC, post=_all("M")),
+        Case(lambda w: {"pk": w.rehearsal.pk}, _all("N"), post=_all("M")),
+    ],
+    # Any other path under /api/, a trailing slash included.
+    "opendata:not_found": [Case(lambda w: {"rest": "v1/nergens"}, _all("N"), post=_all("M"))],
 }
+
+# --- budget: draft rounds, deleting rounds, four-eyes publication of results (#16) -------
+# A draft is not found but by staff (404, also on its public pages); staff confirm each step
+# on a page of its own (GET), whose POST the service refuses when the step is not possible.
+DRAFT_HIDDEN = "N N N N N 200"
+for _name, _row in {
+    "round_detail": DRAFT_HIDDEN,
+    "receipt": DRAFT_HIDDEN,
+    # The draft takes no letter codes and has no result: staff find nothing either.
+    "code_enter": _all("N"),
+    "result": _all("N"),
+}.items():
+    EXPECTED[f"budget:{_name}"] = [
+        *EXPECTED[f"budget:{_name}"],
+        Case(lambda w: {"pk": w.draft_round.pk}, _row),
+    ]
+EXPECTED["budget:ballot"] = [
+    *EXPECTED["budget:ballot"],
+    Case(lambda w: {"pk": w.draft_round.pk}, "N N N N N F"),
+]
+EXPECTED["budget:project_detail"] = [
+    *EXPECTED["budget:project_detail"],
+    Case(lambda w: {"pk": w.draft_project.pk}, DRAFT_HIDDEN),
+]
+EXPECTED["budget:staff_round"] = [
+    *EXPECTED["budget:staff_round"],
+    Case(lambda w: {"pk": w.draft_round.pk}, "L N N N N 200"),
+]
+EXPECTED.update(
+    {
+        "budget:staff_round_publish": [
+            Case(lambda w: {"pk": w.draft_round.pk}, "L N N N N 200"),
+            Case(lambda w: {"pk": w.voting_round.pk}, STAFF_ONLY),
+        ],
+        "budget:staff_round_back_to_draft": [
+            Case(lambda w: {"pk": w.proposals_round.pk}, STAFF_ONLY),
+            Case(lambda w: {"pk": w.draft_round.pk}, "L N N N N 200"),
+        ],
+        "budget:staff_round_delete": [
+            Case(lambda w: {"pk": w.draft_round.pk}, "L N N N N 200"),
+            Case(lambda w: {"pk": w.voting_round.pk}, STAFF_ONLY),
+        ],
+        # Asking to publish now has its confirmation page; without a count staff are sent
+        # to the round.
+        "budget:staff_publish": [
+            Case(lambda w: {"pk": w.asked_round.pk}, STAFF_ONLY),
+            Case(lambda w: {"pk": w.results_round.pk}, STAFF_ONLY),
+            Case(lambda w: {"pk": w.voting_round.pk}, "L F F F F R"),
+        ],
+        "budget:staff_publish_confirm": [
+            Case(lambda w: {"pk": w.asked_round.pk}, STAFF_ONLY, post="L F F F F -"),
+            Case(lambda w: {"pk": w.voting_round.pk}, "L F F F F R"),
+        ],
+        "budget:staff_publish_send_back": [
+            Case(lambda w: {"pk": w.asked_round.pk}, STAFF_ONLY, post="L F F F F -"),
+        ],
+    }
+)
 
 # Entry points of what EXCLUDED leaves out, checked by path.
 ENTRY_POINTS: dict[str, str] = {

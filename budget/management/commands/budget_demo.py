@@ -10,7 +10,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from budget.models import CountingRule, Project, ProjectStatus, Round, VotingCode, VotingCodeBatch
+from budget.models import (
+    CountingRule,
+    Project,
+    ProjectStatus,
+    Round,
+    RoundStatus,
+    VotingCode,
+    VotingCodeBatch,
+)
 from budget.services import (
     paper_ballot_confirm,
     paper_ballot_discard,
@@ -68,6 +76,8 @@ class Command(BaseCommand):
                 ballot_style="knapsack",
                 rule=CountingRule.EQUAL_SHARES_ADD1,
                 allow_letter_codes=True,
+                # Published, so residents can try the ballot at once (new rounds are drafts).
+                status=RoundStatus.PUBLISHED,
             )
             budget_round.full_clean()
             budget_round._change_reason = "Demo data"
@@ -122,6 +132,7 @@ class Command(BaseCommand):
             rule=CountingRule.EQUAL_SHARES_ADD1,
             # The paper forms came with the letter code (the voter register of the round).
             allow_letter_codes=True,
+            status=RoundStatus.PUBLISHED,
         )
         budget_round.full_clean()
         budget_round._change_reason = "Demo data"
