@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,6 +25,7 @@ from core.models import Wijk
 from initiatives.models import PUBLIC_STATUSES
 from opendata import params, selectors, serializers
 from opendata.problems import PROBLEM_JSON
+from opendata.renderers import SafeJSONRenderer
 from plumbing.ratelimit import client_address, is_limited
 from stats.selectors import MONTH, QUARTER
 from stats.tables import COUNT, MONEY, PERCENT, Cell, statistics_page
@@ -52,7 +52,7 @@ class ApiView(APIView):
     problem_details = True  # errors as application/problem+json (opendata.problems)
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [SafeJSONRenderer]
     parser_classes: list = []
 
     def initial(self, request, *args, **kwargs):

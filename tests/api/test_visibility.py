@@ -156,6 +156,8 @@ def test_the_json_of_a_title_with_markup_is_valid_json_and_the_docs_escape_nothi
 
     assert response["Content-Type"] == "application/json"
     assert response.json()["results"][0]["title"] == '<script>alert("x")</script> & "quotes"'
+    # Written as \u003c... escapes: the same text to any JSON reader, never markup.
+    assert b"<script>" not in response.content and b"\\u003cscript\\u003e" in response.content
     # Served as JSON (never sniffed as HTML), so the text is data, not markup.
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in Client().get("/api/v1/docs").content.decode()

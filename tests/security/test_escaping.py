@@ -365,6 +365,28 @@ def test_payloads_in_every_text_field_come_out_escaped(
         (staff, reverse("budget:staff_codes", kwargs={"pk": w.voting_round.pk})),
         (staff, reverse("budget:staff_paper", kwargs={"pk": w.voting_round.pk})),
         (staff, reverse("budget:staff_result", kwargs={"pk": w.results_round.pk})),
+        # --- The open-data API (issue #21): JSON of the public texts. Checked as the other
+        # non-HTML answers below (nosniff, no raw markup inline: the API writes < > & as
+        # \u escapes); the docs page is HTML and must escape too.
+        *(
+            (None, f"/api/v1/{path}")
+            for path in (
+                "initiatives",
+                f"initiatives/{w.public.pk}",
+                "subsidy-schemes",
+                "subsidies",
+                f"subsidies/{w.application.pk}",
+                "budget-rounds",
+                f"budget-rounds/{w.proposals_round.pk}",
+                f"budget-rounds/{w.voting_round.pk}",
+                f"budget-rounds/{w.results_round.pk}",
+                "news",
+                "decisions",
+                "events",
+                "statistics",
+                "docs",
+            )
+        ),
     ]
     # The letter was issued (and stored) before the payloads went in: render it again.
     render_pdf(
