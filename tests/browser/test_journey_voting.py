@@ -118,6 +118,17 @@ def test_resident_votes_then_changes_the_ballot(new_page, live_site):
     expect(page.locator("#budget-meter [data-meter=left]")).to_have_text("€ 10.000,00")
     expect(page.locator("#budget-meter [data-meter=total]")).to_have_text("€ 15.000,00")
     shot(page, "two projects chosen, budget left updated")
+    # Over the budget the meter says how much too much, never a negative budget left.
+    page.get_by_label("Kies Buurtmoestuin").check()
+    page.get_by_label("Kies Extra straatverlichting").check()
+    meter = page.locator("#budget-meter")
+    expect(meter.locator("[data-meter=excess-line]")).to_have_text("€ 5.000,00 te veel gekozen")
+    expect(meter.locator("[data-meter=left-line]")).to_be_hidden()
+    shot(page, "over the budget")
+    page.get_by_label("Kies Buurtmoestuin").uncheck()
+    page.get_by_label("Kies Extra straatverlichting").uncheck()
+    expect(meter.locator("[data-meter=left]")).to_have_text("€ 10.000,00")
+    expect(meter.locator("[data-meter=excess-line]")).to_be_hidden()
 
     page.get_by_role("button", name="Mijn keuze controleren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig uw stem")
