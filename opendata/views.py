@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 
 from budget.models import Phase
 from cms.models import DecisionKind
-from core.models import Wijk
 from initiatives.models import PUBLIC_STATUSES
 from opendata import params, selectors, serializers
 from opendata.problems import PROBLEM_JSON
@@ -446,7 +445,7 @@ class StatisticsView(ApiView):
     def get(self, request):
         wijk = params.wijk(request)
         period = params.choice(request, "period", [MONTH, QUARTER]) or MONTH
-        wijken = list(Wijk.objects.order_by("name"))
+        wijken = list(selectors.wijken())
         page = statistics_page(wijk=wijk, detailed=False, period=period, wijken=wijken)
         data = {
             "wijk": wijk.slug if wijk else None,

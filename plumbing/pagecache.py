@@ -94,7 +94,8 @@ class Rules:
     models (without it, `SITE`: every page); instead of areas a function of the written
     object that gives them (`page_tree_areas`). `ignored`: models whose writes never show on a
     page anyone may see without logging in. `pages`: URL namespace (for a view outside any
-    namespace: its URL name) -> the areas those pages show besides `SITE`.
+    namespace: its URL name; for one view of a namespace: "namespace:name") -> the areas
+    those pages show besides `SITE`.
     """
 
     writes: Mapping[str, tuple[str, ...] | Callable[[Model], tuple[str, ...]]] = field(
