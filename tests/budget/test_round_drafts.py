@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from budget import selectors, services
 from budget.models import PaperEntry, Project, Round, RoundStatus, VotingCodeBatch
@@ -394,13 +394,17 @@ def test_a_resident_cannot_delete_a_round(client, resident, wijk):
 # --- Constraint messages ----------------------------------------------------------------
 
 
-def test_every_constraint_of_the_wijkbudget_has_its_own_message():
+def test_every_constraint_of_the_wijkbudget_has_its_own_message_in_dutch():
     for model in apps.get_app_config("budget").get_models():
         for constraint in model._meta.constraints:
-            assert constraint.violation_error_message, (model, constraint.name)
-            assert (
-                constraint.violation_error_message != constraint.default_violation_error_message
-            ), (model, constraint.name)
+            message = constraint.violation_error_message
+            assert message, (model, constraint.name)
+            assert message != constraint.default_violation_error_message, constraint.name
+            with translation.override("nl"):
+                dutch = str(message)
+            with translation.override("en"):
+                english = str(message)
+            assert dutch != english and constraint.name not in dutch, constraint.name
 
 
 def test_no_constraint_name_reaches_the_page(staff_client, wijk):
