@@ -483,6 +483,8 @@ def result_detail(request, obj):
             "rows": selectors.result_rows(result=result),
             "comparison": selectors.result_comparison(result=result),
             "timeline": history_timeline(obj=result),
+            # Four eyes: only a colleague of whoever asked confirms or sends back.
+            "can_confirm": request.user.has_perm("budget.confirm_result_publication", obj),
         },
     )
 
