@@ -120,9 +120,9 @@ rules.add_perm("budget.review_project", is_council_staff)
 # The chair concludes a review by writing the advice; staff may proceed without it.
 rules.add_perm("budget.conclude_project_review", is_panel_chair_of_wijk | is_council_staff)
 rules.add_perm("budget.decide_project", is_council_staff)
-# Drafts: their ballot pages are not found (budget/views/common.py), and staff enter no
-# paper ballots in them (below).
-rules.add_perm("budget.vote", is_eligible_voter & in_voting_phase)
+# Drafts: nobody votes in them (their ballot pages are not found either, see
+# budget/views/common.py), and staff enter no paper ballots in them (below).
+rules.add_perm("budget.vote", is_eligible_voter & is_published_round & in_voting_phase)
 # On the voter register of the round: a paper form may be entered against this resident
 # (also after voting closed, for forms handed in on time).
 rules.add_perm("budget.vote_on_paper", is_eligible_voter)

@@ -398,6 +398,8 @@ def ballot_cast(*, actor: User, budget_round: Round, choices: Choices) -> CastRe
 
 def _refusal(*, actor: User, budget_round: Round) -> str:
     """Why this person cannot vote now, in plain words."""
+    if budget_round.is_draft:
+        return _("This round has not been published yet, so nobody can vote in it.")
     if budget_round.phase != "voting":
         return voter_refusal_closed(budget_round)
     if actor.has_perm("budget.vote", budget_round):
@@ -442,6 +444,8 @@ def voter_refusal(*, actor: User, budget_round: Round, claim: bool = True) -> st
 def code_refusal(*, budget_round: Round, code: VotingCode, claim: bool = True) -> str:
     """Why a letter code cannot vote (now): empty when it can (the ballot page's check).
     `claim` as in `voter_refusal`."""
+    if budget_round.is_draft:
+        return _("This round has not been published yet, so nobody can vote in it.")
     if budget_round.phase != "voting":
         return voter_refusal_closed(budget_round)
     if not claim:
@@ -484,8 +488,8 @@ def ballot_cast_with_code(*, code: VotingCode, budget_round: Round, choices: Cho
     """A resident without an account votes (or changes the vote) with the letter code."""
     budget_round, costs = _round_sharing_lock(budget_round)
     code = VotingCode.objects.select_related("batch").get(pk=code.pk)
-    if budget_round.phase != "voting":
-        raise PermissionDenied(voter_refusal_closed(budget_round))
+    if budget_round.is_draft or budget_round.phase != "voting":
+        raise PermissionDenied(code_refusal(budget_round=budget_round, code=code, claim=False))
     if (
         code.batch.round_id != budget_round.pk
         or code.batch.voided_at is not None

@@ -192,7 +192,7 @@ def test_staff_see_the_draft_marked_as_such(staff_client, draft):
     assert public_page.status_code == 200
 
 
-def test_nobody_votes_or_proposes_in_a_draft(client, resident, draft, wijk):
+def test_nobody_votes_or_proposes_in_a_draft(client, staff, resident, draft, wijk):
     proposals = RoundFactory(wijk=wijk, phase="proposals", status=RoundStatus.DRAFT)
     client.force_login(resident)
 
@@ -207,6 +207,19 @@ def test_nobody_votes_or_proposes_in_a_draft(client, resident, draft, wijk):
             actor=resident, budget_round=proposals, title="Bankje", summary="Een bankje."
         )
     assert not resident.has_perm("budget.view_round", draft)
+    # Not through the services either, with a letter code or an account.
+    projects = {draft.projects.get().pk: 1}
+    with pytest.raises(PermissionDenied, match="nog niet gepubliceerd"):
+        services.ballot_cast(actor=resident, budget_round=draft, choices=projects)
+    _batch, letters = services.voting_code_batch_create(
+        actor=staff,
+        budget_round=draft,
+        addresses=[LetterAddress(street="Akerstraat", house_number="12", postcode="6441AB")],
+    )
+    code = services.voting_code_check(budget_round=draft, code=letters[0][1])
+    with pytest.raises(PermissionDenied, match="nog niet gepubliceerd"):
+        services.ballot_cast_with_code(code=code, budget_round=draft, choices=projects)
+    assert not draft.ballots.exists()
 
 
 def test_staff_enter_no_paper_ballots_in_a_draft(staff, resident, draft):
