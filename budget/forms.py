@@ -19,6 +19,7 @@ from budget.models import (
 from budget.services.rounds import subsidy_overlap
 from core.models import Wijk
 from initiatives.models import Initiative, InitiativeStatus
+from plumbing.forms_fields import AmountField
 from plumbing.uploads import clean_image
 
 MAX_PB_BYTES = 25 * 1024 * 1024
@@ -57,6 +58,7 @@ class RoundForm(forms.ModelForm):
             "electorate",
             "review_due_days",
         ]
+        field_classes = {"budget": AmountField}
         widgets = {
             name: DateTimeLocalInput()
             for name in (
@@ -142,9 +144,8 @@ class ProjectDecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    cost = forms.DecimalField(
+    cost = AmountField(
         label=_("Cost estimate (euro)"),
-        min_value=0,
         max_digits=12,
         decimal_places=2,
         required=False,

@@ -42,11 +42,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
-    # The open-data API (opendata/): Django REST framework, its OpenAPI document and the
-    # Swagger UI files served by us.
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -61,6 +56,12 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # The open-data API (opendata/): Django REST framework, its OpenAPI document and the
+    # Swagger UI files served by us. Last, so that their translations ("This field is
+    # required.") do not replace Wagtail's and Django's on our forms.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

@@ -94,6 +94,15 @@ def test_a_new_round_is_a_draft_and_its_opening_is_recorded(staff_client, staff,
     assert "Deze ronde is een concept" in page
 
 
+def test_the_budget_is_typed_as_dutch_writes_it(staff_client, wijk):
+    response = staff_client.post(
+        reverse("budget:staff_round_create"), _form_data(wijk, budget="25.000")
+    )
+
+    assert response.status_code == 302
+    assert Round.objects.get(name="Wijkbudget 2027").budget == Decimal("25000")
+
+
 def test_phase_dates_in_the_past_are_refused_on_create_on_their_field(staff_client, wijk):
     yesterday = (timezone.localtime() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
