@@ -23,6 +23,7 @@ from budget.tally import counting
 from core.models import LetterCode, Wijk, normalize_postcode
 from core.services import normalize_house_number
 from initiatives.models import Initiative
+from plumbing.search import search_index
 
 
 class Phase(models.TextChoices):
@@ -318,6 +319,10 @@ class ProjectStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# What site search reads, and the GIN index it uses on PostgreSQL (plumbing/search.py).
+PROJECT_SEARCH_FIELDS = {"title": "A", "summary": "B", "description": "C"}
+
+
 class Project(models.Model):
     """A project idea for a round; only eligible projects appear on the ballot."""
 
@@ -360,6 +365,7 @@ class Project(models.Model):
         ordering = ["round", "pk"]
         verbose_name = _("wijkbudget project")
         verbose_name_plural = _("wijkbudget projects")
+        indexes = [search_index(PROJECT_SEARCH_FIELDS, name="project_search")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ProjectStatus.values),

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import datetime
-import operator
 from dataclasses import dataclass
-from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, models
-from django.db.models import Q, QuerySet
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from budget.models import Project, ProjectStatus
+from budget.models import PROJECT_SEARCH_FIELDS, Project, ProjectStatus
 from budget.selectors import rounds_public
 from cms.models import DecisionPage, EventPage, NewsPage, StandardPage, WijkPage
 from core.models import Wijk
+from initiatives.models import INITIATIVE_SEARCH_FIELDS
 from initiatives.selectors import initiatives_overview
+from plumbing.search import text_matches
+from subsidies.models import SCHEME_SEARCH_FIELDS
 from subsidies.selectors import schemes_all
 
 FEED_SIZE = 20
@@ -64,10 +63,6 @@ def wijk_feed_items(*, wijk: Wijk, limit: int = FEED_SIZE) -> list[tuple[datetim
 
 # The most results of one kind the search page lists; the heading gives the full count.
 SEARCH_GROUP_SIZE = 20
-# Words after this many only cost the database time.
-SEARCH_MAX_WORDS = 10
-# PostgreSQL's Dutch text search configuration: "moestuinen" finds "moestuin".
-SEARCH_CONFIG = "dutch"
 
 
 @dataclass(frozen=True)
@@ -78,31 +73,6 @@ class SearchGroup:
     heading: str
     count: int
     items: list
-
-
-def _text_matches(qs: QuerySet, text: str, fields: dict[str, str]) -> QuerySet:
-    """Rows whose `fields` (name -> weight A to D) match `text`, best first.
-
-    PostgreSQL: full-text search with Dutch stemming, ranked (websearch syntax: every word,
-    "a phrase", -not). Elsewhere (SQLite in development) every word must occur in a field.
-    """
-    if connection.vendor == "postgresql":
-        vector = reduce(
-            operator.add,
-            (
-                SearchVector(name, weight=weight, config=SEARCH_CONFIG)
-                for name, weight in fields.items()
-            ),
-        )
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            qs.annotate(search=vector, search_rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-search_rank", "pk")
-        )
-    for word in text.split()[:SEARCH_MAX_WORDS]:
-        qs = qs.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
-    return qs
 
 
 def _group(kind: str, heading: str, results) -> SearchGroup | None:
@@ -129,18 +99,16 @@ def site_search(*, query: str) -> list[SearchGroup]:
     text = " ".join(query.split())
     if not text:
         return []
-    initiatives = _text_matches(
-        initiatives_overview(), text, {"title": "A", "summary": "B", "description": "C"}
-    )
-    projects = _text_matches(
+    initiatives = text_matches(initiatives_overview(), text, INITIATIVE_SEARCH_FIELDS)
+    projects = text_matches(
         Project.objects.filter(round__in=rounds_public(), status=ProjectStatus.ELIGIBLE)
         .select_related("round__wijk")
         .order_by("-round__voting_start", "title", "pk"),
         text,
-        {"title": "A", "summary": "B", "description": "C"},
+        PROJECT_SEARCH_FIELDS,
     )
-    schemes = _text_matches(
-        schemes_all().order_by("-year", "name", "pk"), text, {"name": "A", "eligibility": "B"}
+    schemes = text_matches(
+        schemes_all().order_by("-year", "name", "pk"), text, SCHEME_SEARCH_FIELDS
     )
     groups = [
         _group("initiatives", _("Initiatives"), initiatives),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Wijk
+from plumbing.search import search_index
 
 
 class Theme(models.TextChoices):
@@ -60,6 +61,10 @@ class InitiativeQuerySet(models.QuerySet):
     def public(self) -> InitiativeQuerySet:
         """Initiatives everyone may see: a public status and not hidden by moderation."""
         return self.filter(status__in=PUBLIC_STATUSES, hidden=False)
+
+
+# What site search reads, and the GIN index it uses on PostgreSQL (plumbing/search.py).
+INITIATIVE_SEARCH_FIELDS = {"title": "A", "summary": "B", "description": "C"}
 
 
 class Initiative(models.Model):
@@ -109,6 +114,7 @@ class Initiative(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+        indexes = [search_index(INITIATIVE_SEARCH_FIELDS, name="initiative_search")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=InitiativeStatus.values),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
 from initiatives.models import (
+    INITIATIVE_SEARCH_FIELDS,
     CoInitiatorInvitation,
     ContentReport,
     Initiative,
@@ -27,28 +27,9 @@ from initiatives.models import (
     Support,
     Volunteer,
 )
+from plumbing.search import text_matches
 from review.models import Review
 from review.registry import SubjectSummary, stored_file
-
-SEARCH_CONFIG = "dutch"
-
-
-def _search(qs: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
-    """Full-text search on PostgreSQL (Dutch stemming); a plain substring match elsewhere."""
-    text = text.strip()
-    if not text:
-        return qs
-    if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-        )
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return qs.annotate(search=vector).filter(search=query)
-    return qs.filter(
-        Q(title__icontains=text) | Q(summary__icontains=text) | Q(description__icontains=text)
-    )
 
 
 def _with_theme(qs: QuerySet[Initiative], theme: str) -> QuerySet[Initiative]:
@@ -74,7 +55,7 @@ def initiatives_overview(
         qs = _with_theme(qs, theme)
     if status:
         qs = qs.filter(status=status)
-    qs = _search(qs, text)
+    qs = text_matches(qs, text, INITIATIVE_SEARCH_FIELDS, ranked=False)
     return qs.annotate(support_count=_support_count()).order_by("-created_at", "-pk")
 
 

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Wijk, validate_postcode
 from initiatives.models import Initiative
 from plumbing.formatting import euro
+from plumbing.search import search_index
 from plumbing.storage import get_private_storage
 from subsidies.validators import validate_iban, validate_no_markup
 
@@ -32,6 +33,10 @@ def _money(label, **kwargs) -> models.DecimalField:
     return models.DecimalField(
         label, max_digits=10, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
     )
+
+
+# What site search reads, and the GIN index it uses on PostgreSQL (plumbing/search.py).
+SCHEME_SEARCH_FIELDS = {"name": "A", "eligibility": "B"}
 
 
 class Scheme(models.Model):
@@ -81,6 +86,7 @@ class Scheme(models.Model):
         ordering = ["-year", "name"]
         verbose_name = _("subsidy scheme")
         verbose_name_plural = _("subsidy schemes")
+        indexes = [search_index(SCHEME_SEARCH_FIELDS, name="scheme_search")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pot__gte=0),
