@@ -211,8 +211,9 @@ def round_delete(*, actor: User, budget_round: Round, reason: str = "") -> None:
         *Project.objects.filter(round=budget_round),
     ]
     for row in [*dependants, budget_round]:
-        row._history_user = actor
-        row._change_reason = why
+        # django-simple-history reads who and why from these attributes; it has no type hints.
+        row._history_user = actor  # type: ignore[attr-defined]
+        row._change_reason = why  # type: ignore[attr-defined]
         row.delete()
 
 
