@@ -204,7 +204,7 @@ def test_send_back_page_needs_a_reason(staff, colleague, counted):
 
     refused = checker.post(url, {"reason": ""})
     assert refused.status_code == 400
-    assert "Dit veld is vereist." in refused.content.decode()
+    assert "Dit is een verplicht veld." in refused.content.decode()
     checker.post(url, {"reason": "Telling klopt niet"})
 
     page = checker.get(reverse("budget:staff_result", args=[counted.pk])).content.decode()

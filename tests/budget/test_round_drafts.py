@@ -306,7 +306,7 @@ def test_back_to_draft_needs_a_reason_and_works_while_nobody_took_part(staff_cli
 
     refused = staff_client.post(url, {"reason": ""})
     assert refused.status_code == 400
-    assert "Dit veld is vereist." in refused.content.decode()
+    assert "Dit is een verplicht veld." in refused.content.decode()
     budget_round.refresh_from_db()
     assert budget_round.status == RoundStatus.PUBLISHED
 
