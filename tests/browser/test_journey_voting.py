@@ -284,7 +284,11 @@ def test_vote_without_javascript(page_without_js):
         "Extra straatverlichting",
         "Buurtmoestuin",
     }
-    assert budget_left(page) == "€ -2.000,00"
+    # Never a negative budget left: the meter says how much too much was chosen.
+    expect(page.locator("#budget-meter [data-meter=excess-line]")).to_have_text(
+        "€ 2.000,00 te veel gekozen"
+    )
+    expect(page.locator("#budget-meter [data-meter=left-line]")).to_be_hidden()
     shot(page, "over budget refused, choice kept")
 
     page.get_by_label("Kies Buurtmoestuin").uncheck()

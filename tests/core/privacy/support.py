@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django.db import connection
 from django.urls import reverse
@@ -37,6 +38,23 @@ def _dump_all_tables() -> str:
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from Django
             parts.append(repr(cursor.fetchall()))
     return "\n".join(parts)
+
+
+def _cells_holding(pattern: str, *, integer: int | None = None) -> list[tuple[str, str]]:
+    """(table, column) of every text cell matching `pattern`, and of every birth-year column
+    holding `integer`. Ids and foreign keys are left out: in a long run they reach any number."""
+    found = []
+    regex = re.compile(pattern)
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from Django
+            columns = [column[0] for column in cursor.description]
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    text_match = isinstance(value, str) and regex.search(value)
+                    if text_match or (value == integer and "birth" in column):
+                        found.append((table, column))
+    return found
 
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
