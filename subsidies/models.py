@@ -515,3 +515,32 @@ class DecisionLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} v{self.version}"
+
+
+class SchemeOfficer(models.Model):
+    """A subsidy officer who decides the applications of one scheme."""
+
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="officers", verbose_name=_("scheme")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="subsidy_schemes_officered",
+        verbose_name=_("officer"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subsidy officer")
+        verbose_name_plural = _("subsidy officers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "user"],
+                name="unique_officer_per_scheme",
+                violation_error_message=_("This person is already an officer of this scheme."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.scheme})"
