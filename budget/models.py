@@ -775,3 +775,32 @@ class Result(models.Model):
         if not self.eligible_count:
             return None
         return Decimal(100 * self.ballot_count) / Decimal(self.eligible_count)
+
+
+class BudgetOfficer(models.Model):
+    """A budget officer who runs the wijkbudget rounds of one wijk and enters paper ballots."""
+
+    wijk = models.ForeignKey(
+        Wijk, on_delete=models.CASCADE, related_name="budget_officers", verbose_name=_("wijk")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="budget_wijken_officered",
+        verbose_name=_("officer"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget officer")
+        verbose_name_plural = _("budget officers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wijk", "user"],
+                name="unique_budget_officer_per_wijk",
+                violation_error_message=_("This person is already a budget officer of this wijk."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.wijk})"
