@@ -76,6 +76,38 @@ TRUSTED_PROXIES = [
 LEGACY_TRUSTED_PROXY_COUNT = _get("TRUSTED_PROXY_COUNT")
 MUNICIPALITY_NAME = _get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
 
+# --- DigiD and eHerkenning through the municipality's OpenID Connect broker (identity/) ---
+# A broker is offered on the login page only when its server URL is set. Levels of assurance
+# are the broker's values (DigiD: the SAML authentication context classes; eHerkenning:
+# urn:etoegang:core:assurance-class:loa2 ... loa4) or their short names (midden, loa3).
+DIGID_OIDC_SERVER_URL = _get("DIGID_OIDC_SERVER_URL")
+DIGID_OIDC_CLIENT_ID = _get("DIGID_OIDC_CLIENT_ID", "")
+DIGID_OIDC_CLIENT_SECRET = _get("DIGID_OIDC_CLIENT_SECRET", "")
+DIGID_MIN_LOA = _get("DIGID_MIN_LOA", "midden")
+DIGID_BSN_CLAIM = _get("DIGID_BSN_CLAIM", "bsn")
+DIGID_LOA_CLAIM = _get("DIGID_LOA_CLAIM", "loa")
+EHERKENNING_OIDC_SERVER_URL = _get("EHERKENNING_OIDC_SERVER_URL")
+EHERKENNING_OIDC_CLIENT_ID = _get("EHERKENNING_OIDC_CLIENT_ID", "")
+EHERKENNING_OIDC_CLIENT_SECRET = _get("EHERKENNING_OIDC_CLIENT_SECRET", "")
+EHERKENNING_MIN_LOA = _get("EHERKENNING_MIN_LOA", "loa3")
+EHERKENNING_KVK_CLAIM = _get("EHERKENNING_KVK_CLAIM", "kvk")
+EHERKENNING_NAME_CLAIM = _get("EHERKENNING_NAME_CLAIM", "company_name")
+EHERKENNING_LOA_CLAIM = _get("EHERKENNING_LOA_CLAIM", "loa")
+# The claim listing the services the person is authorised for on behalf of the organisation,
+# and the service (dienst) of this platform that must be among them.
+EHERKENNING_SERVICE_CLAIM = _get("EHERKENNING_SERVICE_CLAIM", "services")
+EHERKENNING_SERVICE_ID = _get("EHERKENNING_SERVICE_ID", "wijkplein-subsidie")
+# The key of the BSN hash that recognises a DigiD person again (the BSN itself is never
+# stored); changing it unlinks every DigiD account.
+BSN_HASH_KEY = _get("BSN_HASH_KEY")
+# The Haal Centraal BRP Personen API: a DigiD login at the required level then verifies the
+# residency with the address the BRP gives. Off by default.
+BRP_ENABLED = _bool("BRP_ENABLED", False)
+BRP_API_URL = _get("BRP_API_URL", "")
+BRP_API_KEY = _get("BRP_API_KEY", "")
+# The e-mail and password login; a municipality that logs everyone in with DigiD switches it off.
+PASSWORD_LOGIN_ENABLED = _bool("PASSWORD_LOGIN_ENABLED", True)
+
 
 def require(name: str, value: object) -> None:
     """Refuse to start when a setting production needs is missing."""
