@@ -1,5 +1,7 @@
 """Settings shared by every environment. Environment values come from config.env."""
 
+from urllib.parse import urlsplit
+
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -19,6 +21,7 @@ MUNICIPALITY_NAME = env.MUNICIPALITY_NAME
 INSTALLED_APPS = [
     # Our apps first so their templates override those of the libraries.
     "core",
+    "identity",
     "review",
     "initiatives",
     "subsidies",
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
@@ -98,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "core.context_processors.navigation",
+                "identity.context_processors.login_options",
             ],
         },
     }
@@ -177,6 +183,9 @@ PAGE_CACHE_IGNORED_MODELS = [
     "account.emailaddress",
     "account.emailconfirmation",
     "mfa.authenticator",
+    "socialaccount.socialaccount",
+    "socialaccount.socialapp",
+    "socialaccount.socialtoken",
     "django_tasks_database.dbtaskresult",
     "wagtailadmin.editingsession",
     "wagtailcore.pagelogentry",
@@ -228,7 +237,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "core.forms.SignupForm"
-ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # A taken e-mail address gets a clear message on the form (the issue asks for
@@ -247,6 +256,75 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkplein] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- DigiD and eHerkenning (identity/) ------------------------------------------
+# allauth's OpenID Connect provider, one app per broker, with identity.oidc.BrokerProvider
+# turning the claims into a BSN hash or a KVK number (the BSN itself is never stored).
+PASSWORD_LOGIN_ENABLED = env.PASSWORD_LOGIN_ENABLED
+BSN_HASH_KEY = env.BSN_HASH_KEY or HASH_SECRET
+BRP_ENABLED = env.BRP_ENABLED
+BRP_API_URL = env.BRP_API_URL
+BRP_API_KEY = env.BRP_API_KEY
+IDENTITY_BROKERS = {
+    "digid": {
+        "name": "DigiD",
+        "server_url": env.DIGID_OIDC_SERVER_URL,
+        "client_id": env.DIGID_OIDC_CLIENT_ID,
+        "secret": env.DIGID_OIDC_CLIENT_SECRET,
+        "min_loa": env.DIGID_MIN_LOA,
+        "bsn_claim": env.DIGID_BSN_CLAIM,
+        "loa_claim": env.DIGID_LOA_CLAIM,
+    },
+    "eherkenning": {
+        "name": "eHerkenning",
+        "server_url": env.EHERKENNING_OIDC_SERVER_URL,
+        "client_id": env.EHERKENNING_OIDC_CLIENT_ID,
+        "secret": env.EHERKENNING_OIDC_CLIENT_SECRET,
+        "min_loa": env.EHERKENNING_MIN_LOA,
+        "kvk_claim": env.EHERKENNING_KVK_CLAIM,
+        "name_claim": env.EHERKENNING_NAME_CLAIM,
+        "loa_claim": env.EHERKENNING_LOA_CLAIM,
+        "service_claim": env.EHERKENNING_SERVICE_CLAIM,
+        "service_id": env.EHERKENNING_SERVICE_ID,
+    },
+}
+# The login button posts to us and we redirect to the broker: CSP's form-action covers
+# that redirect, so it must name the brokers' origins.
+IDENTITY_BROKER_ORIGINS = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(broker["server_url"]))
+        for broker in IDENTITY_BROKERS.values()
+        if broker["server_url"]
+    }
+)
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "identity.forms.SocialSignupForm"}
+# The person is known from DigiD; the e-mail address they give is for notifications and is
+# confirmed by a link, without holding up the login.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "identity.oidc.BrokerProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": broker_id,
+                "name": broker["name"],
+                "client_id": broker["client_id"],
+                "secret": broker["secret"],
+                "settings": {
+                    "server_url": broker["server_url"],
+                    "token_auth_method": "client_secret_post",
+                    "scope": ["openid"],
+                },
+            }
+            for broker_id, broker in IDENTITY_BROKERS.items()
+            if broker["server_url"]
+        ],
+    }
+}
 MFA_TOTP_ISSUER = "Wijkplein"
 
 # --- Internationalisation -----------------------------------------------------
@@ -305,7 +383,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-src": ["'none'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *IDENTITY_BROKER_ORIGINS],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
