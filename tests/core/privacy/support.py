@@ -30,31 +30,32 @@ def _delete(client, user, password="correct horse battery"):
     return client.post(reverse("core:account_delete"), {"password": password, "understood": "on"})
 
 
-def _dump_all_tables() -> str:
-    """Every row of every table, as text (to prove a value is gone everywhere)."""
-    parts = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from Django
-            parts.append(repr(cursor.fetchall()))
-    return "\n".join(parts)
-
-
-def _cells_holding(pattern: str, *, integer: int | None = None) -> list[tuple[str, str]]:
-    """(table, column) of every text cell matching `pattern`, and of every birth-year column
-    holding `integer`. Ids and foreign keys are left out: in a long run they reach any number."""
-    found = []
-    regex = re.compile(pattern)
+def _every_row():
+    """(table, column names, row) for every row of every table."""
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from Django
             columns = [column[0] for column in cursor.description]
             for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    text_match = isinstance(value, str) and regex.search(value)
-                    if text_match or (value == integer and "birth" in column):
-                        found.append((table, column))
-    return found
+                yield table, columns, row
+
+
+def _dump_all_tables() -> str:
+    """Every row of every table, as text (to prove a value is gone everywhere)."""
+    return "\n".join(repr(row) for _table, _columns, row in _every_row())
+
+
+def _cells_holding(pattern: str, *, integer: int | None = None) -> list[tuple[str, str]]:
+    """(table, column) of every text cell matching `pattern`, and of every birth-year column
+    holding `integer`. Ids and foreign keys are left out: in a long run they reach any number."""
+    regex = re.compile(pattern)
+    return [
+        (table, column)
+        for table, columns, row in _every_row()
+        for column, value in zip(columns, row, strict=True)
+        if (isinstance(value, str) and regex.search(value))
+        or (value == integer and "birth" in column)
+    ]
 
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
