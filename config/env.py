@@ -76,6 +76,14 @@ TRUSTED_PROXIES = [
 LEGACY_TRUSTED_PROXY_COUNT = _get("TRUSTED_PROXY_COUNT")
 MUNICIPALITY_NAME = _get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
 
+# --- Running on a platform (plumbing/health.py, metrics.py, logs.py; docs/operations.md) ---
+# Who may read /metrics: requests straight from these networks (comma-separated CIDRs; the
+# pod network on Kubernetes), or any request with "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_ALLOWED_IPS = _list("METRICS_ALLOWED_IPS") or ["127.0.0.1/32", "::1/128"]
+METRICS_TOKEN = _get("METRICS_TOKEN", "")
+# "json": one JSON object per log line on stdout (production's default); "text": readable.
+LOG_FORMAT = _get("LOG_FORMAT")
+
 # --- DigiD and eHerkenning through the municipality's OpenID Connect broker (identity/) ---
 # A broker is offered on the login page only when its server URL is set. Levels of assurance
 # are the broker's values (DigiD: the SAML authentication context classes; eHerkenning:
