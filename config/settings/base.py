@@ -71,6 +71,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Request id and access line, metrics (and /metrics), then the probes, before the host
+    # check, the locale redirect, sessions and the page cache (production and e2e put
+    # WhiteNoise right after SecurityMiddleware, index 1).
+    "plumbing.logs.RequestIdMiddleware",
+    "plumbing.metrics.MetricsMiddleware",
+    "plumbing.health.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +149,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions ---------------------------------------------------------
 # allauth's rate limits need a real, shared cache: Redis when configured,
 # otherwise a per-process local memory cache (fine for one dev server).
+# Also read by the readiness probe (plumbing/health.py).
+REDIS_URL = env.REDIS_URL
 if env.REDIS_URL:
     CACHES = {
         "default": {
@@ -393,13 +401,33 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The kubelet's probes and Prometheus speak plain HTTP to the pod (plumbing/health.py answers
+# the probes before SecurityMiddleware's redirect could; this keeps it so if the order changes).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# --- Probes, metrics, logs (plumbing/health.py, metrics.py, logs.py) -------------------------
+METRICS_ALLOWED_IPS = env.METRICS_ALLOWED_IPS
+METRICS_TOKEN = env.METRICS_TOKEN
+LOG_FORMAT = env.LOG_FORMAT or "text"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "plumbing.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "plumbing.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # JSON lines go to stdout for the platform's log collector; text stays on stderr.
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        # One line per request (production's JSON logs); runserver prints its own.
+        "plumbing.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
