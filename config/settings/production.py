@@ -54,4 +54,11 @@ if env.EMAIL_HOST:
     EMAIL_USE_TLS = env.EMAIL_USE_TLS
 
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# JSON lines on stdout with the request id, unless LOG_FORMAT=text (plumbing/logs.py).
+LOG_FORMAT = env.LOG_FORMAT or "json"
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"].update(  # noqa: F405
+        {"formatter": "json", "stream": "ext://sys.stdout"}
+    )
+    LOGGING["loggers"]["plumbing.access"] = {"level": "INFO"}  # noqa: F405
 WIJKPLEIN_ENV = "production"
