@@ -3,6 +3,10 @@
 import gc
 import multiprocessing
 import os
+import shutil
+from pathlib import Path
+
+from prometheus_client import multiprocess
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Two workers per core plus one: requests mostly wait on PostgreSQL.
@@ -26,6 +30,21 @@ errorlog = "-"
 forwarded_allow_ips = (
     os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"
 )
+
+# Prometheus metrics from every worker (plumbing/metrics.py): each process writes its values
+# to files in this directory and a scrape adds them up. Emptied here, when the master reads
+# this file and before it loads the app, so a restarted container (whose emptyDir stays)
+# does not add up the values of processes that are gone.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR:
+    shutil.rmtree(PROMETHEUS_MULTIPROC_DIR, ignore_errors=True)
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker exited (recycled or killed): its live gauges no longer count."""
+    if PROMETHEUS_MULTIPROC_DIR:
+        multiprocess.mark_process_dead(worker.pid)
 
 
 def when_ready(server):

@@ -71,7 +71,8 @@ from plumbing.tasks import send_email
 logger = logging.getLogger(__name__)
 
 METRICS_PATH = "/metrics"
-MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+# The same test as prometheus-client's own (values.py): set at all means multiprocess mode.
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR" in os.environ
 
 REQUESTS = Counter(
     "wijkplein_http_requests_total",

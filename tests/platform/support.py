@@ -16,8 +16,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "wijkplein.example.nl",
     # No REDIS_URL, no object storage: the embedded default, as with `make run`.
     "REDIS_URL": "",
-    "PROMETHEUS_MULTIPROC_DIR": "",
 }
+# Left out of the child's environment: set (even empty) it would switch prometheus-client
+# to multiprocess files in that directory.
+_DROPPED = {"PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"}
 
 _SCRIPT = """
 import json, sys
@@ -39,7 +41,11 @@ print("ANSWERS " + json.dumps(answers))
 
 def production_requests(*paths: str, env: dict[str, str]) -> tuple[dict, list[str]]:
     """The answers to GETs of `paths` (by path) and the other lines the process wrote."""
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in env}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k not in env and k not in _DROPPED
+    }
     result = subprocess.run(
         [sys.executable, "-c", _SCRIPT, *paths],
         cwd=ROOT,
