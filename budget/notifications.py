@@ -19,6 +19,7 @@ from django.utils import translation
 from budget import selectors
 from budget.models import Round
 from core.models import NotificationKind, User
+from core.municipalities import municipality_of
 from core.notifications import notify_message, unsubscribe_url
 
 TEMPLATE_KINDS = {
@@ -34,6 +35,7 @@ def _absolute(path: str) -> str:
 
 def _send(*, template: str, budget_round: Round, user: User, link: str) -> bool:
     kind = TEMPLATE_KINDS[template]
+    municipality = municipality_of(budget_round)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "round": budget_round,
@@ -49,13 +51,14 @@ def _send(*, template: str, budget_round: Round, user: User, link: str) -> bool:
             "verify_url": _absolute(reverse("core:residency_code")),
             "profile_url": _absolute(reverse("core:profile_edit")),
             "unsubscribe_url": unsubscribe_url(user=user, kind=kind),
-            "municipality": settings.MUNICIPALITY_NAME,
+            "municipality": municipality.name,
         }
         subject = render_to_string(f"budget/email/{template}_subject.txt", context)
         message = EmailMultiAlternatives(
             subject=" ".join(subject.split()),
             body=render_to_string(f"budget/email/{template}.txt", context),
             to=[user.email],
+            from_email=municipality.sender or None,
         )
         message.attach_alternative(
             render_to_string(f"budget/email/{template}.html", context), "text/html"

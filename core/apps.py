@@ -16,9 +16,11 @@ class CoreConfig(AppConfig):
             "ResidencyCode",
             "ResidencyCodeBatch",
             "ResidencyLetterRequest",
-            "LetterSettings",
         ),
     )
 
     def ready(self) -> None:
+        # Registers the municipality rules (core.add_municipality...) before any check.
+        from core import municipalities  # noqa: F401
+
         pagecache.connect_signals()

@@ -1,15 +1,17 @@
 """Template context every page needs."""
 
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from rules.permissions import has_perm as rule_allows
 
+from core.municipalities import municipality_for_request
+
 
 def site(request) -> dict:
-    """Site-wide names; cheap, no queries."""
+    """The platform's name, and the municipality whose site this is (`municipality`: its
+    name, logo and theme), looked up once per request and only when a template asks."""
     return {
         "SITE_NAME": "Wijkplein",
-        "MUNICIPALITY_NAME": settings.MUNICIPALITY_NAME,
+        "municipality": SimpleLazyObject(lambda: municipality_for_request(request)),
     }
 
 

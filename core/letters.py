@@ -1,15 +1,14 @@
 """Letters on paper: what they say of the municipality, and residents asking for a code letter.
 
-Kept apart from services.py and selectors.py (both long already): the reader of the
-letter settings that every letter template uses, and the few services and one selector
-of a resident's request for a residency letter.
+Kept apart from services.py and selectors.py (both long already): what every letter
+template says of the municipality (core.models.Municipality, the one of the letter's wijk),
+and the few services and one selector of a resident's request for a residency letter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.models import (
-    LetterSettings,
+    Municipality,
     Profile,
     ResidencyCodeBatch,
     ResidencyLetterRequest,
@@ -25,6 +24,7 @@ from core.models import (
     User,
     Wijk,
 )
+from core.municipalities import municipality_of_wijk
 from core.services import LetterAddress, residency_code_batch_create, save_audited
 from plumbing.pdf import site_url
 
@@ -34,6 +34,7 @@ class LetterDetails:
     """The municipality as letters name it, who signs, and where to object."""
 
     municipality: str
+    place: str
     signatory_name: str
     signatory_role: str
     objection_address: str
@@ -49,17 +50,22 @@ class LetterDetails:
         return self.municipality
 
 
-def letter_details() -> LetterDetails:
-    """The letter settings staff keep in the CMS, with the installation's name as fallback."""
-    stored = LetterSettings.load()
+def letter_details(*, municipality: Municipality) -> LetterDetails:
+    """What a letter of this municipality says of it: its name, who signs, where to object."""
     return LetterDetails(
-        municipality=stored.municipality_name.strip() or settings.MUNICIPALITY_NAME,
-        signatory_name=stored.signatory_name.strip(),
-        signatory_role=stored.signatory_role.strip(),
-        objection_address=stored.objection_address.strip(),
-        objection_email=stored.objection_email.strip(),
+        municipality=municipality.name.strip(),
+        place=municipality.short_name,
+        signatory_name=municipality.signatory_name.strip(),
+        signatory_role=municipality.signatory_role.strip(),
+        objection_address=municipality.objection_address.strip(),
+        objection_email=municipality.objection_email.strip(),
         site_url=site_url(),
     )
+
+
+def letter_details_for_wijk(wijk: Wijk | None) -> LetterDetails:
+    """The letter details of the wijk's municipality (without a wijk: the default one)."""
+    return letter_details(municipality=municipality_of_wijk(wijk))
 
 
 # --- Residents ask for a residency letter ------------------------------------------

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime
 import re
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}([A-Z]{2})?$")
 # A deleted account keeps its row (initiatives, decisions and ballots point at it) with an
@@ -93,12 +94,127 @@ class User(AbstractUser):
         return (self.email or "").endswith("@" + ERASED_EMAIL_DOMAIN)
 
 
+# A theme stylesheet is a path under static/, loaded after our own styles.
+THEME_PATH_RE = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_.-]+)*\.css$")
+MUNICIPALITY_PREFIX = "gemeente "
+
+
+class Municipality(models.Model):
+    """A gemeente that runs Wijkplein on its own Wagtail site: its name, look and letters."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_("As letters are signed, for example 'Gemeente Utrecht'."),
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="municipality",
+        verbose_name=_("site"),
+        help_text=_("The host name it is served on, with its own page tree."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("One line per line.")
+    )
+    email = models.EmailField(_("contact e-mail address"), blank=True)
+    phone = models.CharField(_("contact telephone number"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email_sender = models.CharField(
+        _("e-mail sender"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The From address of its e-mails, for example "
+            "'Gemeente Utrecht <wijkplein@utrecht.nl>'. Empty: the platform's address."
+        ),
+    )
+    signatory_name = models.CharField(_("name of the signing official"), max_length=120, blank=True)
+    signatory_role = models.CharField(
+        _("role of the signing official"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example 'teamleider Wijken'."),
+    )
+    objection_address = models.TextField(
+        _("postal address for objections"),
+        blank=True,
+        help_text=_("Where residents send an objection to a decision; one line per line."),
+    )
+    objection_email = models.EmailField(_("e-mail address for objections"), blank=True)
+    theme_stylesheet = models.CharField(
+        _("design tokens stylesheet"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "NL Design System: the path in static/ of the municipality's design tokens "
+            "(for example 'themes/utrecht.css'), loaded after ours. Empty: our default tokens."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        """The name without 'Gemeente': the place in an address line, the API's name."""
+        if self.name.lower().startswith(MUNICIPALITY_PREFIX):
+            return self.name[len(MUNICIPALITY_PREFIX) :].strip()
+        return self.name
+
+    @property
+    def sender(self) -> str:
+        """The From address of its e-mails; empty for the platform's own."""
+        return self.email_sender.strip()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.email_sender.strip() and "@" not in parseaddr(self.email_sender)[1]:
+            errors["email_sender"] = _(
+                "Enter an e-mail address, optionally with a name: "
+                "Gemeente Utrecht <wijkplein@utrecht.nl>."
+            )
+        theme = self.theme_stylesheet.strip()
+        if theme and (not THEME_PATH_RE.fullmatch(theme) or ".." in theme):
+            errors["theme_stylesheet"] = _(
+                "Enter a path in static/ ending in .css, such as themes/utrecht.css."
+            )
+        elif theme and not finders.find(theme):
+            errors["theme_stylesheet"] = _("There is no stylesheet %(path)s in static/.") % {
+                "path": theme
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
 class Wijk(models.Model):
     """A neighbourhood that Wijkplein serves, with the postcodes that belong to it."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="wijken",
+        verbose_name=_("municipality"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -408,6 +524,9 @@ class Notification(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
+    # The From address of the municipality it is sent for (Municipality.sender); empty:
+    # DEFAULT_FROM_EMAIL.
+    sender = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
@@ -461,37 +580,6 @@ class MutedNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.kind}"
-
-
-@register_setting(icon="mail")
-class LetterSettings(BaseGenericSetting):
-    """What letters and decision letters say of the municipality: who signs, where to object."""
-
-    municipality_name = models.CharField(
-        _("name of the municipality"),
-        max_length=120,
-        blank=True,
-        help_text=_(
-            "As letters are signed, for example 'Gemeente Utrecht'. "
-            "Empty: the name set when the site was installed."
-        ),
-    )
-    signatory_name = models.CharField(_("name of the signing official"), max_length=120, blank=True)
-    signatory_role = models.CharField(
-        _("role of the signing official"),
-        max_length=120,
-        blank=True,
-        help_text=_("For example 'teamleider Wijken'."),
-    )
-    objection_address = models.TextField(
-        _("postal address for objections"),
-        blank=True,
-        help_text=_("Where residents send an objection to a decision; one line per line."),
-    )
-    objection_email = models.EmailField(_("e-mail address for objections"), blank=True)
-
-    class Meta:
-        verbose_name = _("letters and decision letters")
 
 
 class ResidencyLetterRequest(models.Model):

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from budget.models import PHASE_ORDER, Phase
+from core.models import Municipality
 
 CURRENCY = "EUR"
 
@@ -47,7 +48,18 @@ class WijkSerializer(serializers.Serializer):
 
     slug = serializers.SlugField()
     name = serializers.CharField()
-    municipality = serializers.CharField()
+    # Still the name as it was a plain text field ("Brunssum"): no change for API users.
+    municipality = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_municipality(self, wijk) -> str:
+        # The few municipalities are read once per answer (the serializers of a list share
+        # their context), not once per wijk, whatever selector listed the wijken.
+        names = self.context.get("municipality_names")
+        if names is None:
+            names = {item.pk: item.short_name for item in Municipality.objects.all()}
+            self.context["municipality_names"] = names
+        return names[wijk.municipality_id]
 
 
 class InitiativeSerializer(serializers.Serializer):

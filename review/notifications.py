@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import NotificationKind, User
+from core.municipalities import municipality_of
 from core.notifications import notify_message
 from review.models import Review
 
 
 def _send(*, template: str, review: Review, member: User, kind: str) -> None:
+    municipality = municipality_of(review)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "review": review,
@@ -26,13 +28,14 @@ def _send(*, template: str, review: Review, member: User, kind: str) -> None:
             "review_url": settings.SITE_URL.rstrip("/")
             + reverse("review:detail", kwargs={"pk": review.pk}),
             "dashboard_url": settings.SITE_URL.rstrip("/") + reverse("review:dashboard"),
-            "municipality": settings.MUNICIPALITY_NAME,
+            "municipality": municipality.name,
         }
         subject = render_to_string(f"review/email/{template}_subject.txt", context)
         message = EmailMultiAlternatives(
             subject=" ".join(subject.split()),
             body=render_to_string(f"review/email/{template}.txt", context),
             to=[member.email],
+            from_email=municipality.sender or None,
         )
         message.attach_alternative(
             render_to_string(f"review/email/{template}.html", context), "text/html"

@@ -21,6 +21,7 @@ from django_tasks import task
 
 from core.letters import letter_details
 from core.models import User
+from core.municipalities import municipality_of
 from plumbing.pdf import render_pdf
 from subsidies.models import DECIDED_STATUSES, Application, DecisionLetter, LetterKind, Status
 from subsidies.selectors import advice_of, letter_current
@@ -83,7 +84,7 @@ def letter_context(*, application: Application) -> dict:
     review = advice_of(application=application)
     scheme = application.scheme
     applicant_name, address_lines = _addressee(application)
-    details = letter_details()
+    details = letter_details(municipality=municipality_of(application))
     return {
         "application": application,
         "scheme": scheme,

@@ -107,7 +107,7 @@ def pb_export(*, budget_round: Round, funded: list[str], votes: dict[str, int]) 
         meta={
             "description": budget_round.name,
             "country": "Netherlands",
-            "unit": budget_round.wijk.municipality,
+            "unit": budget_round.wijk.municipality.short_name,
             "subunit": budget_round.wijk.name,
             "instance": str(budget_round.voting_end.year),
             "rule": budget_round.rule,

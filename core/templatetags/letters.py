@@ -8,16 +8,18 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.letters import LetterDetails, letter_details
+from core.letters import LetterDetails, letter_details_for_wijk
+from core.models import Wijk
 from plumbing.pdf import qr_data_url, site_url
 
 register = template.Library()
 
 
 @register.simple_tag
-def letter_settings() -> LetterDetails:
-    """The municipality's name, the signing official and where to object."""
-    return letter_details()
+def letter_settings(wijk: Wijk | None = None) -> LetterDetails:
+    """The name of the wijk's municipality, its signing official and where to object:
+    `{% letter_settings batch.wijk as letter %}`."""
+    return letter_details_for_wijk(wijk)
 
 
 @register.simple_tag

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import letters
-from core.models import LetterSettings, ResidencyLetterRequest
+from core.models import ResidencyLetterRequest, WijkCoordinator
 from tests.factories import ProfileFactory, VerifiedProfileFactory
 from tests.plumbing.test_pdf import _compact, _text, assert_accessible_pdf
 
@@ -25,11 +25,9 @@ def unverified(wijk):
 
 
 @pytest.fixture
-def municipality(db):
-    stored = LetterSettings.load()
-    stored.municipality_name = "Gemeente Brunssum"
-    stored.save()
-    return stored
+def municipality(wijk):
+    """Gemeente Brunssum, the municipality of `wijk`."""
+    return wijk.municipality
 
 
 @override_settings(SITE_URL=SITE)
@@ -151,17 +149,19 @@ def test_residents_cannot_see_or_close_requests(client, unverified, resident):
         letters.residency_letter_request_close(actor=resident, letter_request=request, reason="x")
 
 
-def test_staff_keep_the_letter_settings_in_the_cms_and_residents_cannot(
-    staff_client, client, resident
+def test_staff_keep_the_letter_details_of_their_municipality_in_the_cms_and_residents_cannot(
+    staff, staff_client, client, resident, municipality
 ):
-    url = reverse("wagtailsettings:edit", args=["core", "lettersettings"])
+    # The coordinators of its wijken keep its letter details, as they kept the letter settings.
+    WijkCoordinator.objects.get_or_create(wijk=municipality.wijken.get(), user=staff)
+    url = reverse("municipalities:edit", args=[municipality.pk])
 
-    page = staff_client.get(url, follow=True)
+    page = staff_client.get(url)
     assert page.status_code == 200
     response = staff_client.post(
-        page.redirect_chain[-1][0],
+        url,
         {
-            "municipality_name": "Gemeente Brunssum",
+            "name": "Gemeente Brunssum",
             "signatory_name": "J. Jansen",
             "signatory_role": "teamleider Wijken",
             "objection_address": "Postbus 250\n6440 AG Brunssum",
@@ -169,10 +169,12 @@ def test_staff_keep_the_letter_settings_in_the_cms_and_residents_cannot(
         },
     )
     assert response.status_code == 302
-    details = letters.letter_details()
+    municipality.refresh_from_db()
+    details = letters.letter_details(municipality=municipality)
     assert details.municipality == "Gemeente Brunssum"
     assert details.municipality_in_text == "de gemeente Brunssum"
     assert details.objection_email == "bezwaar@brunssum.nl"
+    assert municipality.history.first().history_user == staff
 
     client.force_login(resident)
     assert client.get(url).status_code in (302, 403)

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
 
-from core.models import LetterSettings
+from core.models import Municipality
 from core.services import LetterAddress
 from plumbing.pdf import qr_data_url, render_pdf, site_url
 
@@ -47,20 +47,29 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-def _wijk():
-    return SimpleNamespace(name="Brunssum-Noord", municipality="Brunssum", slug="brunssum-noord")
+# The municipality whose letter details the letters print (not saved: no database needed).
+BRUNSSUM = Municipality(
+    name="Gemeente Brunssum",
+    slug="brunssum",
+    signatory_name="J. Jansen",
+    signatory_role="teamleider Wijken",
+)
+
+
+def _wijk(municipality: Municipality = BRUNSSUM):
+    return SimpleNamespace(name="Brunssum-Noord", municipality=municipality, slug="brunssum-noord")
 
 
 def _letters():
     return [(LetterAddress("Akerstraat", "12", "6441AB"), "ABCD-EFGH-JKMN")]
 
 
-def _round():
+def _round(municipality: Municipality = BRUNSSUM):
     now = timezone.now()
     return SimpleNamespace(
         pk=7,
         name="Wijkbudget 2027",
-        wijk=_wijk(),
+        wijk=_wijk(municipality),
         voting_start=now,
         voting_end=now + datetime.timedelta(days=14),
         min_age=16,
@@ -85,13 +94,9 @@ def _results_context():
 
 
 @pytest.fixture
-def letter_settings(db):
-    settings = LetterSettings.load()
-    settings.municipality_name = "Gemeente Brunssum"
-    settings.signatory_name = "J. Jansen"
-    settings.signatory_role = "teamleider Wijken"
-    settings.save()
-    return settings
+def letter_settings():
+    """The letters' municipality with a signing official (the wijk's, see `_wijk`)."""
+    return BRUNSSUM
 
 
 @override_settings(SITE_URL=SITE)
@@ -165,14 +170,17 @@ def test_the_residency_letter_prints_the_address_and_a_qr_code_of_the_code_page(
     assert "Met vriendelijke groet, Gemeente Brunssum" in text
 
 
-def test_without_letter_settings_letters_are_signed_with_the_installed_municipality(db):
-    context = {"round": _round(), "letters": _letters(), "today": timezone.localdate()}
-    with override_settings(MUNICIPALITY_NAME="Gemeente Voorbeeld"):
-        html = render_to_string("pdf/budget_voting_letters.html", context)
+def test_a_municipality_without_a_signing_official_signs_with_its_name():
+    groningen = Municipality(name="Gemeente Groningen", slug="groningen")
+    context = {"round": _round(groningen), "letters": _letters(), "today": timezone.localdate()}
 
-    assert "Met vriendelijke groet,<br>Gemeente Voorbeeld" in html
-    # Not the bare place name of the wijk.
-    assert "groet,<br>Brunssum" not in html
+    html = render_to_string("pdf/budget_voting_letters.html", context)
+
+    assert "Met vriendelijke groet,<br>Gemeente Groningen" in html
+    # Not the bare place name, which is the address line's.
+    assert "groet,<br>Groningen" not in html
+    assert "6441 AB Groningen" in html
+    assert "Brunssum" not in html.replace("Brunssum-Noord", "")
 
 
 def test_a_qr_code_is_an_svg_data_url_that_differs_per_address():

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import LetterSettings
 from review.models import Advice
 from subsidies import services
 from subsidies.forms import ApplicationForm
@@ -21,6 +20,7 @@ from subsidies.letters import (
     settlement_letter_issue,
 )
 from subsidies.models import DecisionLetter, LetterKind, Status
+from tests.factories import MunicipalityFactory
 from tests.plumbing.test_pdf import _text, assert_accessible_pdf
 from tests.subsidies.conftest import bring_to, conclude_review
 
@@ -28,15 +28,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def municipality(db):
-    stored = LetterSettings.load()
-    stored.municipality_name = "Gemeente Brunssum"
-    stored.signatory_name = "drs. A. de Vries"
-    stored.signatory_role = "teamleider Wijken en Subsidies"
-    stored.objection_address = "Postbus 250\n6440 AG Brunssum"
-    stored.objection_email = "bezwaar@brunssum.nl"
-    stored.save()
-    return stored
+def municipality(draft):
+    """Gemeente Brunssum, the municipality of the application's wijk, with its letter details."""
+    municipality = draft.wijk.municipality
+    municipality.name = "Gemeente Brunssum"
+    municipality.signatory_name = "drs. A. de Vries"
+    municipality.signatory_role = "teamleider Wijken en Subsidies"
+    municipality.objection_address = "Postbus 250\n6440 AG Brunssum"
+    municipality.objection_email = "bezwaar@brunssum.nl"
+    municipality.save()
+    return municipality
 
 
 @pytest.fixture
@@ -102,8 +103,32 @@ def test_without_an_address_in_the_application_the_profile_address_is_used(draft
 
     assert str(applicant) in text
     assert applicant.profile.address_label in text
-    # Signed by the municipality of the installation until staff fill in the settings.
-    assert "Gemeente Voorbeeld" in text or "gemeente" in text
+    # Without a signing official, signed with the name of the wijk's municipality.
+    assert "Gemeente Brunssum" in text
+
+
+def test_the_decision_letter_of_a_wijk_in_another_municipality_is_that_municipalitys(
+    draft, applicant, staff, municipality
+):
+    groningen = MunicipalityFactory(
+        name="Gemeente Groningen",
+        signatory_name="M. de Boer",
+        signatory_role="gebiedsmanager Oost",
+        objection_address="Postbus 30026\n9700 RM Groningen",
+        objection_email="bezwaar@groningen.nl",
+    )
+    wijk = draft.wijk
+    wijk.municipality = groningen
+    wijk.save()
+    application = bring_to(draft, Status.GRANTED, staff=staff, applicant=applicant)
+
+    text = _letter_text(decision_letter_issue(application=application, actor=staff))
+
+    assert "namens het college van burgemeester en wethouders van de gemeente Groningen" in text
+    assert "M. de Boer" in text and "gebiedsmanager Oost" in text
+    assert "Postbus 30026" in text and "9700 RM Groningen" in text
+    assert "bezwaar@groningen.nl" in text
+    assert "bezwaar@brunssum.nl" not in text and "de Vries" not in text
 
 
 @pytest.mark.parametrize(
