@@ -8,8 +8,10 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.models import (
+    Municipality,
     PanelMembership,
     Profile,
     ResidencyStatus,
@@ -22,7 +24,20 @@ from core.models import (
 from core.roles import COUNCIL_STAFF
 
 
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """A municipality without a site of its own (its requests go to the default site)."""
+
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("slug",)
+
+    name = "Gemeente Brunssum"
+    slug = factory.LazyAttribute(lambda o: slugify(o.name.lower().removeprefix("gemeente ")))
+
+
 class WijkFactory(factory.django.DjangoModelFactory):
+    """A wijk; `municipality` may be a Municipality or a place name ("Groningen")."""
+
     class Meta:
         model = Wijk
         django_get_or_create = ("slug",)
@@ -30,6 +45,12 @@ class WijkFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Wijk {n}")
     slug = factory.Sequence(lambda n: f"wijk-{n}")
     municipality = "Brunssum"
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("municipality"), str):
+            kwargs["municipality"] = MunicipalityFactory(name=f"Gemeente {kwargs['municipality']}")
+        return kwargs
 
 
 class WijkPostcodeFactory(factory.django.DjangoModelFactory):
