@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from core import services
+from core import services, wagtail_municipalities  # noqa: F401 (registers its viewset)
 from core.models import PanelMembership, Wijk, WijkCoordinator, WijkPostcode
 from plumbing.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
 
