@@ -7,7 +7,7 @@ SECRET_KEY = "test-secret-key"
 HASH_SECRET = "test-hash-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", ".localhost"]  # the demo's hosts
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
