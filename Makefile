@@ -9,10 +9,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # `make run PORT=8001` when 8000 is taken; links in e-mails follow (SITE_URL, unless set).
 PORT ?= 8000
 
-.PHONY: help install npm-tools run migrate demo test test-postgres lint format typecheck check-deploy messages vendor-css bench clean
+.PHONY: help install npm-tools run run-idp migrate demo test test-postgres lint format typecheck check-deploy messages vendor-css bench clean
 
 help:
-	@echo "make run            install, create the SQLite database, load the demo, serve on :8000 (PORT=...)"
+	@echo "make run            install, create the SQLite database, load the demo, serve on :8000 (PORT=...),"
+	@echo "                    with the demo DigiD/eHerkenning provider on :8090 (IDP_PORT=..., IDP=0: without)"
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL when set)"
 	@echo "make test-postgres  the suite on PostgreSQL ($(PG_URL))"
 	@echo "make lint           ruff, and djhtml on the HTML templates"
@@ -41,8 +42,33 @@ migrate: install
 demo: migrate
 	$(MANAGE) demo_data
 
+# `make run` also starts the demo DigiD/eHerkenning identity provider (devtools/idp) on
+# IDP_PORT, beside runserver and stopped with it; `make run IDP=0` leaves it out (no DigiD
+# button then, unless DIGID_OIDC_SERVER_URL points at a broker of your own).
+IDP ?= 1
+IDP_PORT ?= 8090
+IDP_URL := http://127.0.0.1:$(IDP_PORT)/o
+IDP_ENV := DIGID_OIDC_SERVER_URL="$${DIGID_OIDC_SERVER_URL:-$(IDP_URL)}" \
+	DIGID_OIDC_CLIENT_ID="$${DIGID_OIDC_CLIENT_ID:-wijkplein-digid}" \
+	DIGID_OIDC_CLIENT_SECRET="$${DIGID_OIDC_CLIENT_SECRET:-wijkplein-digid-secret}" \
+	EHERKENNING_OIDC_SERVER_URL="$${EHERKENNING_OIDC_SERVER_URL:-$(IDP_URL)}" \
+	EHERKENNING_OIDC_CLIENT_ID="$${EHERKENNING_OIDC_CLIENT_ID:-wijkplein-eherkenning}" \
+	EHERKENNING_OIDC_CLIENT_SECRET="$${EHERKENNING_OIDC_CLIENT_SECRET:-wijkplein-eherkenning-secret}"
+
 run: demo
+ifeq ($(IDP),1)
+	@$(UV) run --frozen python -m devtools.idp serve --port $(IDP_PORT) --site http://127.0.0.1:$(PORT) >var/idp.log 2>&1 & idp=$$!; \
+	trap 'kill $$idp 2>/dev/null' EXIT; \
+	echo "Demo DigiD/eHerkenning on $(IDP_URL) (log: var/idp.log); test people in devtools/idp/people.py"; \
+	$(IDP_ENV) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
+else
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
+endif
+
+# The demo identity provider alone, for a site started some other way.
+run-idp: install
+	@mkdir -p var
+	$(UV) run --frozen python -m devtools.idp serve --port $(IDP_PORT) --site http://127.0.0.1:$(PORT)
 
 test: install npm-tools
 	$(UV) run --frozen pytest
