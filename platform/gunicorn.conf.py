@@ -26,6 +26,32 @@ max_requests = 20000
 max_requests_jitter = 2000
 accesslog = "-"
 errorlog = "-"
+# Production logs JSON lines on stdout (plumbing/logs.py, LOG_FORMAT): Django then writes one
+# access line per request, with its request id, and gunicorn's own messages take the same form.
+JSON_LOGS = (
+    os.environ.get("LOG_FORMAT")
+    or ("json" if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith("production") else "text")
+) == "json"
+if JSON_LOGS:
+    accesslog = None
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "plumbing.logs.JsonFormatter"}},
+        # Named as in gunicorn's defaults, which this dictionary is merged into.
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    }
 # Whose X-Forwarded-Proto gunicorn believes: the same proxies as Django's TRUSTED_PROXIES.
 forwarded_allow_ips = (
     os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"

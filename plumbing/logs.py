@@ -27,12 +27,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from plumbing.health import PROBE_PATHS
-
 HEADER = "X-Request-ID"
 _SANE = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 access_logger = logging.getLogger("plumbing.access")
+# The kubelet's probes (plumbing/health.py): their successes are not logged. Named here, not
+# imported, so that gunicorn's config can use this module before Django is set up.
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 # Attributes every LogRecord has: whatever else is on a record came in `extra`.
 _STANDARD = frozenset(
@@ -92,7 +93,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = rid
-            if not (request.path_info in PROBE_PATHS and response.status_code == 200):
+            if not (request.path_info in QUIET_PATHS and response.status_code == 200):
                 access_logger.info(
                     "%s %s %s",
                     request.method,

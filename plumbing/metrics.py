@@ -148,6 +148,11 @@ def may_read_metrics(request: HttpRequest) -> bool:
 class QueueCollector(Collector):
     """The database task queue (depth, oldest waiting task, failed e-mails) and Redis."""
 
+    def describe(self) -> list:
+        """Nothing: otherwise registering would call `collect`, a query at import time (in
+        gunicorn's master, whose connection the workers would then share)."""
+        return []
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         redis_up = GaugeMetricFamily(
             "wijkplein_cache_up", "1 while the shared cache (Redis) answers; 1 without Redis."
