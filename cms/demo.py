@@ -1,5 +1,8 @@
-"""The demo: three wijken with pages and news; per wijk a resident, two panel members and staff.
+"""The demo: three municipalities, each on its own host name with its own page tree and a
+wijk; news; per wijk a resident, two panel members and staff.
 
+Brunssum is the default site (brunssum.localhost, and 127.0.0.1 or any other host name);
+Groningen and Leeuwarden are served on groningen.localhost and leeuwarden.localhost.
 Idempotent: running it again updates what exists and adds what is missing.
 """
 
@@ -15,6 +18,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Page, Site
 
 from cms.models import (
     DecisionKind,
@@ -30,6 +34,7 @@ from cms.models import (
 )
 from cms.services import decision_index_get_or_create
 from core.models import (
+    Municipality,
     PanelMembership,
     Profile,
     ResidencyStatus,
@@ -49,6 +54,48 @@ DEMO_PASSWORD = "wijkplein-demo"
 
 
 @dataclass(frozen=True)
+class DemoMunicipality:
+    slug: str
+    name: str
+    host: str
+    postal_address: str
+    website: str
+    signatory_role: str
+    objection_address: str
+
+
+MUNICIPALITIES = {
+    "brunssum": DemoMunicipality(
+        "brunssum",
+        "Gemeente Brunssum",
+        "brunssum.localhost",
+        "Lindeplein 1\n6444 AT Brunssum",
+        "https://www.brunssum.nl",
+        "teamleider Wijken",
+        "Postbus 250\n6440 AG Brunssum",
+    ),
+    "groningen": DemoMunicipality(
+        "groningen",
+        "Gemeente Groningen",
+        "groningen.localhost",
+        "Kreupelstraat 1\n9712 HW Groningen",
+        "https://gemeente.groningen.nl",
+        "gebiedsmanager Oost",
+        "Postbus 30026\n9700 RM Groningen",
+    ),
+    "leeuwarden": DemoMunicipality(
+        "leeuwarden",
+        "Gemeente Leeuwarden",
+        "leeuwarden.localhost",
+        "Oldehoofsterkerkhof 2\n8911 DH Leeuwarden",
+        "https://www.leeuwarden.nl",
+        "wijkregisseur Bilgaard",
+        "Postbus 21000\n8900 JA Leeuwarden",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class DemoWijk:
     slug: str
     name: str
@@ -63,7 +110,7 @@ WIJKEN = (
     DemoWijk(
         "brunssum-noord",
         "Brunssum-Noord",
-        "Brunssum",
+        "brunssum",
         ("6441", "6442", "6443AB"),
         "Akerstraat",
         "Wijkbedrijf Brunssum-Noord",
@@ -72,7 +119,7 @@ WIJKEN = (
     DemoWijk(
         "beijum",
         "Beijum",
-        "Groningen",
+        "groningen",
         ("9733", "9734"),
         "Beijumerweg",
         "Wijkbedrijf Beijum",
@@ -81,7 +128,7 @@ WIJKEN = (
     DemoWijk(
         "bilgaard",
         "Bilgaard",
-        "Leeuwarden",
+        "leeuwarden",
         ("8925", "8926"),
         "Valeriusstraat",
         "Wijkbedrijf Bilgaard",
@@ -144,8 +191,62 @@ def _editorial_accounts(wijk: Wijk, *, area: str) -> list[DemoAccount]:
     return accounts
 
 
+def _municipality(demo: DemoMunicipality, *, default_home: HomePage) -> HomePage:
+    """The municipality with its site; the home page of that site, which is created (under
+    the root, as a page tree of its own) unless it is the default site's."""
+    default_site = Site.objects.get(is_default_site=True)
+    if demo.slug == "brunssum":
+        # The first install's municipality (core migration 0009) becomes Brunssum.
+        site, home = default_site, default_home
+        municipality = (
+            Municipality.objects.filter(slug=demo.slug).first()
+            or Municipality.objects.filter(site=site).first()
+            or Municipality(slug=demo.slug)
+        )
+        for other in Municipality.objects.filter(site=site).exclude(pk=municipality.pk):
+            other.site = None  # an older database's placeholder, e.g. Gemeente Voorbeeld
+            other.save()
+    else:
+        site = Site.objects.filter(hostname=demo.host).first()
+        home = HomePage.objects.filter(pk=site.root_page_id).first() if site else None
+        if home is None:
+            home = HomePage.objects.filter(slug=demo.slug, depth=2).first()
+        if home is None:
+            home = HomePage(
+                title=f"Wijkplein {demo.name.removeprefix('Gemeente ')}",
+                slug=demo.slug,
+                intro=default_home.intro,
+            )
+            Page.get_first_root_node().add_child(instance=home)
+            home.save_revision().publish()
+        site = site or Site(hostname=demo.host)
+        municipality = Municipality.objects.filter(slug=demo.slug).first() or Municipality(
+            slug=demo.slug
+        )
+    site.hostname = demo.host
+    site.root_page = home
+    site.site_name = f"Wijkplein {demo.name.removeprefix('Gemeente ')}"
+    site.save()
+    municipality.name = demo.name
+    municipality.slug = demo.slug
+    municipality.site = site
+    municipality.postal_address = demo.postal_address
+    municipality.website = demo.website
+    municipality.email = f"wijkplein@{demo.slug}.example.org"
+    municipality.email_sender = f"{demo.name} <wijkplein@{demo.slug}.example.org>"
+    municipality.signatory_name = "Fatima"
+    municipality.signatory_role = demo.signatory_role
+    municipality.objection_address = demo.objection_address
+    municipality.objection_email = f"bezwaar@{demo.slug}.example.org"
+    municipality.full_clean()
+    municipality.save()
+    return home
+
+
 def _wijk_page(home: HomePage, demo: DemoWijk, wijk: Wijk) -> None:
     page = WijkPage.objects.filter(wijk=wijk).first()
+    if page is not None and page.get_parent().pk != home.pk:
+        page.move(home, pos="last-child")  # an older demo had every wijk under one home
     if page is None:
         page = WijkPage(
             title=demo.name,
@@ -175,7 +276,7 @@ def _index(home: HomePage, model, title: str, slug: str, intro: str):
 
 
 def _publish_once(parent, page) -> None:
-    if not type(page).objects.filter(slug=page.slug).exists():
+    if not parent.get_children().filter(slug=page.slug).exists():
         parent.add_child(instance=page)
         page.save_revision().publish()
 
@@ -355,9 +456,11 @@ def load_demo() -> list[DemoAccount]:
         home.save_revision().publish()
     accounts: list[DemoAccount] = []
     wijken: list[Wijk] = []
+    homes = {slug: _municipality(demo, default_home=home) for slug, demo in MUNICIPALITIES.items()}
     for index, demo in enumerate(WIJKEN):
+        municipality = Municipality.objects.get(slug=demo.municipality)
         wijk, _ = Wijk.objects.update_or_create(
-            slug=demo.slug, defaults={"name": demo.name, "municipality": demo.municipality}
+            slug=demo.slug, defaults={"name": demo.name, "municipality": municipality}
         )
         for code in demo.postcodes:
             WijkPostcode.objects.update_or_create(code=code, defaults={"wijk": wijk})
@@ -391,7 +494,7 @@ def load_demo() -> list[DemoAccount]:
             },
         )
         WijkCoordinator.objects.get_or_create(wijk=wijk, user=staff)
-        _wijk_page(home, demo, wijk)
+        _wijk_page(homes[demo.municipality], demo, wijk)
         _initiative_and_scheme(wijk=wijk, resident=resident, staff=staff)
         wijken.append(wijk)
         accounts += [
@@ -415,5 +518,6 @@ def load_demo() -> list[DemoAccount]:
         home.add_child(instance=about)
         about.save_revision().publish()
     _news_decisions_events(home, wijken)
-    _statements(home)
+    for municipality_home in homes.values():
+        _statements(municipality_home)
     return accounts

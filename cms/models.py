@@ -135,7 +135,7 @@ class HomePage(Page):
         "cms.DecisionIndexPage",
         "cms.EventIndexPage",
     ]
-    max_count = 1
+    # One per municipality: each Wagtail Site (host name) has its own page tree.
 
     class Meta:
         verbose_name = _("home page")

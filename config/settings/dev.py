@@ -8,3 +8,10 @@ WIJKPLEIN_ENV = "dev"
 # Demo staff accounts have two-factor enabled; on the dev server this code is
 # accepted for them (allauth refuses the setting unless DEBUG is on).
 MFA_TOTP_INSECURE_BYPASS_CODE = "123456"
+# The demo's three municipalities, each on its own host name (cms/demo.py, README).
+ALLOWED_HOSTS = [
+    *ALLOWED_HOSTS,  # noqa: F405
+    "brunssum.localhost",
+    "groningen.localhost",
+    "leeuwarden.localhost",
+]

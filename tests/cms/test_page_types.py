@@ -222,7 +222,7 @@ def test_the_demo_publishes_news_decisions_and_events_once(client):
     assert "Wijkbudget Beijum: dien uw plan in" in content
     assert "Wijkbudget 2026 vastgesteld" in content
     assert "Koffieochtend Bilgaard" in content
-    beijum = client.get("/beijum/").content.decode()
+    beijum = client.get("/beijum/", HTTP_HOST="groningen.localhost").content.decode()
     assert "Wijkbudget Beijum: dien uw plan in" in beijum
     assert "Wijkbudget Bilgaard" not in beijum
     for path in ("/nieuws/", "/besluiten/", "/agenda/", "/nieuws/wijkbudget-beijum/"):

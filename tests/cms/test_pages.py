@@ -89,8 +89,13 @@ def test_the_demo_loads_idempotently_and_its_pages_render(client):
     assert User.objects.count() == 14
     assert PanelMembership.objects.filter(is_chair=True).count() == 3
     assert PanelMembership.objects.filter(is_chair=False).count() == 3
-    for slug in ("brunssum-noord", "beijum", "bilgaard"):
-        assert client.get(f"/{slug}/").status_code == 200
+    # Each wijk page is in the page tree of its municipality's site (host name).
+    for slug, host in (
+        ("brunssum-noord", "brunssum.localhost"),
+        ("beijum", "groningen.localhost"),
+        ("bilgaard", "leeuwarden.localhost"),
+    ):
+        assert client.get(f"/{slug}/", HTTP_HOST=host).status_code == 200
     assert client.login(email="bewoner.beijum@example.org", password="wijkplein-demo")
 
 
