@@ -1,19 +1,26 @@
 """Permissions of the wijkbudget, per role and per phase (django-rules).
 
 Rules take a Round or a Project; a Project's round decides the phase.
+
+Staff rights are the budget officer's (council staff in the "Budgetbeheerders" group with a
+BudgetOfficer row for the round's wijk): run rounds, decide projects, enter and confirm paper
+ballots, count and publish. Without an object (the list of rounds, a new round) the role
+suffices; `selectors.rounds_for_staff(user=...)` then lists only their wijken.
 """
 
 from __future__ import annotations
 
 import rules
 
-from budget.models import Phase, Project, ProjectStatus, Round, RoundStatus
+from budget.models import BudgetOfficer, Phase, Project, ProjectStatus, Round, RoundStatus
+from core.roles import BUDGET_OFFICERS
 from core.rules import (
-    is_council_staff,
+    has_role,
     is_panel_chair_of_wijk,
     is_panel_member_of_wijk,
     is_resident_of_wijk,
     is_verified_resident_of_wijk,
+    wijk_of,
 )
 
 
@@ -23,6 +30,19 @@ def _round_of(obj) -> Round | None:
     if isinstance(obj, Project):
         return obj.round
     return getattr(obj, "round", None)
+
+
+@rules.predicate
+def is_budget_officer(user, obj=None) -> bool:
+    """A budget officer of the wijk of the round, project or wijk; without an object, anyone
+    with the role (a list then shows only their own wijken)."""
+    if not has_role(user, BUDGET_OFFICERS):
+        return False
+    rows = BudgetOfficer.objects.filter(user=user)
+    if obj is None:
+        return True
+    wijk = wijk_of(obj)
+    return wijk is not None and rows.filter(wijk=wijk).exists()
 
 
 def _in_phase(*phases: str):
@@ -104,22 +124,22 @@ def project_is_public(user, obj=None) -> bool:
 
 is_eligible_voter = is_verified_resident_of_wijk & meets_minimum_age
 
-rules.add_perm("budget.view_round", is_public_round | is_council_staff)
-rules.add_perm("budget.manage_round", is_council_staff)
-rules.add_perm("budget.publish_round", is_council_staff & ~is_rehearsal_round)
+rules.add_perm("budget.view_round", is_public_round | is_budget_officer)
+rules.add_perm("budget.manage_round", is_budget_officer)
+rules.add_perm("budget.publish_round", is_budget_officer & ~is_rehearsal_round)
 # The service refuses a round that has ballots, paper ballots or a count.
-rules.add_perm("budget.delete_round", is_council_staff)
+rules.add_perm("budget.delete_round", is_budget_officer)
 rules.add_perm(
     "budget.propose_project", is_resident_of_wijk & in_proposals_phase & is_published_round
 )
 rules.add_perm(
-    "budget.view_project", (is_public_round & project_is_public) | is_proposer | is_council_staff
+    "budget.view_project", (is_public_round & project_is_public) | is_proposer | is_budget_officer
 )
 rules.add_perm("budget.withdraw_project", is_proposer & in_proposals_phase)
-rules.add_perm("budget.review_project", is_council_staff)
+rules.add_perm("budget.review_project", is_budget_officer)
 # The chair concludes a review by writing the advice; staff may proceed without it.
-rules.add_perm("budget.conclude_project_review", is_panel_chair_of_wijk | is_council_staff)
-rules.add_perm("budget.decide_project", is_council_staff)
+rules.add_perm("budget.conclude_project_review", is_panel_chair_of_wijk | is_budget_officer)
+rules.add_perm("budget.decide_project", is_budget_officer)
 # Drafts: nobody votes in them (their ballot pages are not found either, see
 # budget/views/common.py), and staff enter no paper ballots in them (below).
 rules.add_perm("budget.vote", is_eligible_voter & is_published_round & in_voting_phase)
@@ -128,18 +148,20 @@ rules.add_perm("budget.vote", is_eligible_voter & is_published_round & in_voting
 rules.add_perm("budget.vote_on_paper", is_eligible_voter)
 rules.add_perm(
     "budget.enter_paper_ballot",
-    is_council_staff & is_published_round & (in_voting_phase | voting_closed),
+    is_budget_officer & is_published_round & (in_voting_phase | voting_closed),
 )
-rules.add_perm("budget.count_round", is_council_staff & is_published_round & voting_closed)
+rules.add_perm("budget.count_round", is_budget_officer & is_published_round & voting_closed)
 # Four eyes: one staff member asks to publish the counted result, another confirms it
 # (or sends it back); the service and the database refuse one person doing both.
-rules.add_perm("budget.publish_result", is_council_staff & is_published_round & voting_closed)
+rules.add_perm("budget.publish_result", is_budget_officer & is_published_round & voting_closed)
 rules.add_perm(
     "budget.confirm_result_publication",
-    is_council_staff & is_published_round & voting_closed & publication_asked_by_someone_else,
+    is_budget_officer & is_published_round & voting_closed & publication_asked_by_someone_else,
 )
-rules.add_perm("budget.view_result", (is_public_round & results_published) | is_council_staff)
-rules.add_perm("budget.update_project_progress", is_council_staff)
-rules.add_perm("budget.import_pb", is_council_staff)
+rules.add_perm("budget.view_result", (is_public_round & results_published) | is_budget_officer)
+rules.add_perm("budget.update_project_progress", is_budget_officer)
+rules.add_perm("budget.import_pb", is_budget_officer)
 # Panel members see proposals in review in their wijk (the review app shows the details).
-rules.add_perm("budget.view_proposals_in_review", is_panel_member_of_wijk | is_council_staff)
+rules.add_perm("budget.view_proposals_in_review", is_panel_member_of_wijk | is_budget_officer)
+# The review app's staff actions on a project's review (review/rules.py, act_on_review).
+rules.add_perm("budget.act_on_review", is_budget_officer)

@@ -27,6 +27,7 @@ from budget.models import (
     address_key,
 )
 from core.models import Profile, ResidencyStatus, User, Wijk
+from core.roles import BUDGET_OFFICERS, COUNCIL_STAFF
 from plumbing import codes
 from review.registry import SubjectSummary, stored_file
 
@@ -57,9 +58,25 @@ def rounds_open(*, wijk: Wijk | None = None) -> list[Round]:
     return list(qs.order_by("voting_end"))
 
 
-def rounds_for_staff() -> QuerySet[Round]:
-    """Every round, with counts for the staff list."""
-    return Round.objects.select_related("wijk", "result").annotate(
+def wijken_of_budget_officer(*, user: User) -> QuerySet[Wijk]:
+    """The wijken whose rounds a budget officer runs (none without the role), by name.
+
+    The reading counterpart of budget.rules.is_budget_officer.
+    """
+    if not user.is_authenticated:
+        return Wijk.objects.none()
+    roles = set(
+        user.groups.filter(name__in=(COUNCIL_STAFF, BUDGET_OFFICERS)).values_list("name", flat=True)
+    )
+    if roles != {COUNCIL_STAFF, BUDGET_OFFICERS}:
+        return Wijk.objects.none()
+    return Wijk.objects.filter(budget_officers__user=user).distinct().order_by("name")
+
+
+def rounds_for_staff(*, user: User) -> QuerySet[Round]:
+    """The rounds of the budget officer's wijken, with counts for the staff list."""
+    rounds = Round.objects.filter(wijk__in=wijken_of_budget_officer(user=user))
+    return rounds.select_related("wijk", "result").annotate(
         project_count=Count("projects", distinct=True),
         participation_count=Count("participations", distinct=True),
     )

@@ -6,6 +6,7 @@ admin keeps the domain's rules: once a ballot exists, the budget, dates of votin
 ballot and counting rule can no longer change.
 """
 
+from django.http import Http404
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -14,7 +15,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from budget import services
+from budget import selectors, services
 from budget.forms import RoundForm
 from budget.models import Round
 from budget.services.rounds import ROUND_FIELDS
@@ -66,11 +67,36 @@ class RoundAdminForm(ServiceForm):
         return services.round_create(actor=actor, wijk=self.cleaned_data["wijk"], **fields)
 
 
+class OwnRoundsOnlyMixin:
+    """Opens only the rounds of the budget officer's own wijken; the rest is 404."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not self.request.user.has_perm(MANAGE, obj):
+            raise Http404
+        return obj
+
+
+class RoundIndexView(generic.IndexView):
+    """The rounds of the budget officer's own wijken."""
+
+    def get_base_queryset(self):
+        own = selectors.wijken_of_budget_officer(user=self.request.user)
+        return super().get_base_queryset().filter(wijk__in=own)
+
+
 class RoundCreateView(ServiceFormViewMixin, generic.CreateView):
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        form.fields["wijk"].queryset = selectors.wijken_of_budget_officer(user=self.request.user)
+        return form
+
+
+class RoundEditView(OwnRoundsOnlyMixin, ServiceFormViewMixin, generic.EditView):
     pass
 
 
-class RoundEditView(ServiceFormViewMixin, generic.EditView):
+class RoundInspectView(OwnRoundsOnlyMixin, generic.InspectView):
     pass
 
 
@@ -79,6 +105,8 @@ class RoundViewSet(ModelViewSet):
 
     model = Round
     form_class = RoundAdminForm
+    index_view_class = RoundIndexView
+    inspect_view_class = RoundInspectView
     add_view_class = RoundCreateView
     edit_view_class = RoundEditView
     icon = "list-ul"

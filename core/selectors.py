@@ -18,11 +18,13 @@ from core.models import (
     PanelMembership,
     Profile,
     ResidencyCodeBatch,
+    ResidencyLetterRequest,
     User,
     Wijk,
     WijkCoordinator,
     WijkPostcode,
 )
+from core.roles import COUNCIL_STAFF, FUNCTIONAL_ADMINS, WIJK_COORDINATORS
 from plumbing.formatting import euro, long_date, long_datetime
 
 
@@ -43,10 +45,37 @@ def wijken_all() -> QuerySet[Wijk]:
     return Wijk.objects.order_by("name")
 
 
-def residents_for_staff(*, wijk: Wijk | None = None, status: str | None = None) -> QuerySet:
-    """Resident profiles for the staff list, with what the list shows."""
-    qs = Profile.objects.select_related("user", "wijk", "verified_by__profile").order_by(
-        "display_name"
+def wijken_coordinated_by(*, user: User) -> QuerySet[Wijk]:
+    """The wijken a wijkcoördinator acts in (none without the role), by name.
+
+    The reading counterpart of core.rules.is_wijk_coordinator: every staff list of residents,
+    letter codes, reviews, panels and initiatives is narrowed to these wijken.
+    """
+    if not user.is_authenticated or not user.groups.filter(name=COUNCIL_STAFF).exists():
+        return Wijk.objects.none()
+    if not user.groups.filter(name=WIJK_COORDINATORS).exists():
+        return Wijk.objects.none()
+    return Wijk.objects.filter(coordinators__user=user).distinct().order_by("name")
+
+
+def wijken_managed_by(*, user: User) -> QuerySet[Wijk]:
+    """The wijken a person sees in the Wagtail admin's wijk screens: a coordinator their own,
+    the functional administrator every wijk (to assign roles in them)."""
+    if user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=FUNCTIONAL_ADMINS).exists()
+    ):
+        return wijken_all()
+    return wijken_coordinated_by(user=user)
+
+
+def residents_for_staff(
+    *, user: User, wijk: Wijk | None = None, status: str | None = None
+) -> QuerySet:
+    """Resident profiles of the wijken the staff member coordinates, with what the list shows."""
+    qs = (
+        Profile.objects.select_related("user", "wijk", "verified_by__profile")
+        .filter(wijk__in=wijken_coordinated_by(user=user))
+        .order_by("display_name")
     )
     if wijk is not None:
         qs = qs.filter(wijk=wijk)
@@ -60,10 +89,22 @@ def panel_memberships_of(*, user: User) -> QuerySet[PanelMembership]:
     return PanelMembership.objects.filter(member=user).select_related("wijk")
 
 
-def code_batches_for_staff() -> QuerySet[ResidencyCodeBatch]:
-    """Code batches with their wijk, creator and use counts."""
-    return ResidencyCodeBatch.objects.select_related("wijk", "created_by__profile").annotate(
-        code_count=Count("codes"), used_count=Count("codes", filter=Q(codes__used_at__isnull=False))
+def letter_requests_for_coordinator(
+    *, user: User, requests: QuerySet[ResidencyLetterRequest]
+) -> QuerySet[ResidencyLetterRequest]:
+    """Of the given residency letter requests, those of the wijken the user coordinates."""
+    return requests.filter(profile__wijk__in=wijken_coordinated_by(user=user))
+
+
+def code_batches_for_staff(*, user: User) -> QuerySet[ResidencyCodeBatch]:
+    """Code batches of the wijken the user coordinates, with their creator and use counts."""
+    return (
+        ResidencyCodeBatch.objects.filter(wijk__in=wijken_coordinated_by(user=user))
+        .select_related("wijk", "created_by__profile")
+        .annotate(
+            code_count=Count("codes"),
+            used_count=Count("codes", filter=Q(codes__used_at__isnull=False)),
+        )
     )
 
 

@@ -33,7 +33,6 @@ from core.models import (
     ResidencyCodeBatch,
     ResidencyLetterRequest,
     ResidencyStatus,
-    Wijk,
 )
 from plumbing.pdf import render_pdf
 from plumbing.permissions import object_permission_required
@@ -189,28 +188,31 @@ def staff_home(request, obj=None):
         request,
         "core/staff_home.html",
         {
-            "wijken": selectors.wijken_all(),
-            "letter_requests_open": letters.letter_requests_for_staff().count(),
+            "wijken": selectors.wijken_coordinated_by(user=request.user),
+            "letter_requests_open": selectors.letter_requests_for_coordinator(
+                user=request.user, requests=letters.letter_requests_for_staff()
+            ).count(),
         },
     )
 
 
-@object_permission_required("core.access_staff_area", _staff_area)
+@object_permission_required("core.verify_resident", _staff_area)
 def staff_resident_list(request, obj=None):
-    """Residents per wijk and residency status, to verify them."""
+    """Residents of the coordinator's wijken per wijk and residency status, to verify them."""
+    wijken = selectors.wijken_coordinated_by(user=request.user)
     wijk = None
     if request.GET.get("wijk"):
-        wijk = Wijk.objects.filter(slug=request.GET["wijk"]).first()
+        wijk = wijken.filter(slug=request.GET["wijk"]).first()
     status = request.GET.get("status") or ""
     if status not in ResidencyStatus.values:
         status = ""
-    residents = selectors.residents_for_staff(wijk=wijk, status=status or None)
+    residents = selectors.residents_for_staff(user=request.user, wijk=wijk, status=status or None)
     return render(
         request,
         "core/profile_list.html",
         {
             "residents": residents[:500],
-            "wijken": selectors.wijken_all(),
+            "wijken": wijken,
             "selected_wijk": wijk,
             "selected_status": status,
             "statuses": ResidencyStatus.choices,
@@ -242,10 +244,12 @@ def staff_resident_detail(request, obj: Profile):
     )
 
 
-@object_permission_required("core.access_staff_area", _staff_area)
+@object_permission_required("core.generate_residency_codes", _staff_area)
 def staff_code_batches(request, obj=None):
-    """Batches of letter codes; a new batch downloads its letters once, at creation."""
+    """Batches of letter codes of the coordinator's wijken; a new batch downloads its letters
+    once, at creation."""
     form = CodeBatchForm(request.POST or None)
+    form.fields["wijk"].queryset = selectors.wijken_coordinated_by(user=request.user)
     if request.method == "POST" and form.is_valid():
         wijk = form.cleaned_data["wijk"]
         try:
@@ -270,8 +274,10 @@ def staff_code_batches(request, obj=None):
         "core/residencycodebatch_list.html",
         {
             "form": form,
-            "batches": selectors.code_batches_for_staff()[:100],
-            "letter_requests": letters.letter_requests_for_staff()[:200],
+            "batches": selectors.code_batches_for_staff(user=request.user)[:100],
+            "letter_requests": selectors.letter_requests_for_coordinator(
+                user=request.user, requests=letters.letter_requests_for_staff()
+            )[:200],
         },
     )
 
@@ -281,7 +287,7 @@ def _letter_request_by_pk(request, pk: int) -> ResidencyLetterRequest:
 
 
 @require_POST
-@object_permission_required("core.access_staff_area", _letter_request_by_pk)
+@object_permission_required("core.generate_residency_codes", _letter_request_by_pk)
 def staff_letter_request_close(request, obj: ResidencyLetterRequest):
     """Close a resident's request for a letter that was handled another way."""
     form = LetterRequestCloseForm(request.POST)

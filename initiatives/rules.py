@@ -1,7 +1,9 @@
 """Who may do what with resident initiatives (django-rules).
 
 Support and volunteering are for verified residents of the initiative's wijk;
-the initiators are the InitiativeMember rows; staff decide and moderate.
+the initiators are the InitiativeMember rows; the wijkcoördinatoren of the initiative's
+wijk decide and moderate (core.rules.is_wijk_coordinator: without an object, the role in
+any wijk, and `selectors.initiatives_for_staff(user=...)` lists only their wijken).
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import rules
 
 from core.rules import (
-    is_council_staff,
     is_panel_member_of_wijk,
     is_verified_resident_of_wijk,
+    is_wijk_coordinator,
 )
 from initiatives.models import Initiative, InitiativeStatus
 
@@ -89,22 +91,24 @@ rules.add_perm(
     "initiatives.view_initiative",
     is_public_initiative
     | is_initiator
-    | is_council_staff
+    | is_wijk_coordinator
     | (is_panel_member_of_wijk & is_before_the_panel),
 )
 rules.add_perm("initiatives.change_initiative", is_initiator & is_concept)
 rules.add_perm("initiatives.submit_initiative", is_initiator & ~is_hidden)
-rules.add_perm("initiatives.decide_initiative", is_council_staff)
+rules.add_perm("initiatives.decide_initiative", is_wijk_coordinator)
 rules.add_perm("initiatives.run_initiative", is_initiator & ~is_hidden)
 rules.add_perm("initiatives.withdraw_initiative", is_initiator)
-rules.add_perm("initiatives.view_full_history", is_initiator | is_council_staff)
+rules.add_perm("initiatives.view_full_history", is_initiator | is_wijk_coordinator)
 rules.add_perm("initiatives.support_initiative", is_verified_resident_of_wijk & is_open_initiative)
 rules.add_perm(
     "initiatives.volunteer_initiative",
     is_verified_resident_of_wijk & is_open_initiative & needs_volunteers,
 )
-rules.add_perm("initiatives.view_volunteers", is_initiator | is_council_staff)
+rules.add_perm("initiatives.view_volunteers", is_initiator | is_wijk_coordinator)
 rules.add_perm("initiatives.invite_co_initiator", is_initiator & is_not_final)
 rules.add_perm("initiatives.post_update", is_initiator & has_updates_phase & ~is_hidden)
 rules.add_perm("initiatives.report_content", rules.is_authenticated & is_public_initiative)
-rules.add_perm("initiatives.moderate", is_council_staff)
+rules.add_perm("initiatives.moderate", is_wijk_coordinator)
+# The review app's staff actions on an initiative's review (review/rules.py, act_on_review).
+rules.add_perm("initiatives.act_on_review", is_wijk_coordinator)

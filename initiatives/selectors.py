@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
+from core.selectors import wijken_coordinated_by
 from initiatives.models import (
     INITIATIVE_SEARCH_FIELDS,
     CoInitiatorInvitation,
@@ -140,9 +141,11 @@ def pending_invitations(*, initiative: Initiative) -> list[CoInitiatorInvitation
     return list(initiative.invitations.filter(accepted_at__isnull=True))
 
 
-def initiatives_for_staff(*, status: str = "") -> list[Initiative]:
-    """Initiatives awaiting staff (submitted, in review) or of one status, with their review."""
-    qs = Initiative.objects.select_related("wijk").annotate(
+def initiatives_for_staff(*, user: User, status: str = "") -> list[Initiative]:
+    """Initiatives of the wijken the user coordinates awaiting staff (submitted, in review) or
+    of one status, with their review."""
+    qs = Initiative.objects.filter(wijk__in=wijken_coordinated_by(user=user))
+    qs = qs.select_related("wijk").annotate(
         open_reports=Count("reports", filter=Q(reports__status=ReportStatus.OPEN))
     )
     if status:
@@ -162,11 +165,12 @@ def initiatives_for_staff(*, status: str = "") -> list[Initiative]:
     return initiatives
 
 
-def reports_open() -> QuerySet[ContentReport]:
-    """Reports nobody has handled yet, oldest first."""
-    return ContentReport.objects.filter(status=ReportStatus.OPEN).select_related(
-        "initiative__wijk", "update", "reporter__profile"
+def reports_open(*, user: User) -> QuerySet[ContentReport]:
+    """Reports nobody has handled yet in the wijken the user coordinates, oldest first."""
+    reports = ContentReport.objects.filter(
+        status=ReportStatus.OPEN, initiative__wijk__in=wijken_coordinated_by(user=user)
     )
+    return reports.select_related("initiative__wijk", "update", "reporter__profile")
 
 
 @dataclass(frozen=True)

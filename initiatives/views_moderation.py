@@ -135,8 +135,8 @@ def staff_list(request, obj=None):
         request,
         "initiatives/initiative_staff_list.html",
         {
-            "initiatives": selectors.initiatives_for_staff(status=status),
-            "reports": selectors.reports_open(),
+            "initiatives": selectors.initiatives_for_staff(user=request.user, status=status),
+            "reports": selectors.reports_open(user=request.user),
             "statuses": InitiativeStatus.choices,
             "selected_status": status,
         },

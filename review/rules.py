@@ -11,6 +11,12 @@ else the vice-chair, or a substitute staff named) after declaring no conflict.
 When a review is assigned to some members, only they (and whoever chairs) review it.
 What is reviewed (the subject's description and its files) is for staff and the members
 who are not recused; its files only while the review is open.
+
+Staff rights on a review ("staff" below) are scoped: the wijkcoördinatoren of the review's
+wijk, and whoever acts on its subject for the council, which the subject's app names as its
+"<app>.act_on_review" permission (the subsidy officer of an application's scheme, the
+budget officer of a project's wijk, the coordinator of an initiative's wijk). The overview of
+all reviews and the panel list are the coordinators' (selectors list only their wijken).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import rules
 from django.utils import timezone
 
 from core.models import PanelMembership
-from core.rules import is_council_staff, is_panel_member_of_wijk
+from core.rules import is_panel_member_of_wijk, is_wijk_coordinator
 from review import registry
 from review.models import MemberReview, Review
 from review.selectors import ReviewPanel, Seat, advice_is_public, review_panel
@@ -143,15 +149,28 @@ def may_cancel_for_subject(user, review=None) -> bool:
     return kind is not None and subject is not None and bool(kind.may_cancel(user, subject))
 
 
+@rules.predicate
+def acts_for_subject(user, review=None) -> bool:
+    """The subject's app lets this user act on it for the council ("<app>.act_on_review")."""
+    if review is None or not user.is_authenticated:
+        return False
+    subject = review.subject
+    if subject is None:
+        return False
+    return user.has_perm(f"{subject._meta.app_label}.act_on_review", subject)
+
+
+# Council staff with a right on this review: its wijk's coordinator or the subject's officer.
+is_staff_for_review = is_wijk_coordinator | acts_for_subject
 panel_member = is_panel_member_of_wijk
 not_recused_member = panel_member & ~is_recused
 # Staff see every review, except one of a panel they sit on: there they are members.
-staff_outside_panel = is_council_staff & ~panel_member
+staff_outside_panel = is_staff_for_review & ~panel_member
 
 rules.add_perm("review.view_dashboard", is_active_panel_member)
-rules.add_perm("review.view_overview", is_council_staff)
-rules.add_perm("review.view_review", is_council_staff | panel_member)
-rules.add_perm("review.view_history", is_council_staff)
+rules.add_perm("review.view_overview", is_wijk_coordinator)
+rules.add_perm("review.view_review", is_staff_for_review | panel_member)
+rules.add_perm("review.view_history", is_staff_for_review)
 # What is reviewed (purpose, amount, the full submission): staff and the members who are not
 # recused; the files (quotes, photos) only while the review is open.
 rules.add_perm("review.view_subject", staff_outside_panel | not_recused_member)
@@ -159,7 +178,7 @@ rules.add_perm(
     "review.view_subject_files", staff_outside_panel | (not_recused_member & review_is_open)
 )
 # Who reviews, who is recused and why, who chairs.
-rules.add_perm("review.view_panel", is_council_staff | chairs_review)
+rules.add_perm("review.view_panel", is_staff_for_review | chairs_review)
 rules.add_perm("review.declare", panel_member & review_is_open & ~is_recused & is_assigned)
 rules.add_perm(
     "review.submit_member_review",
@@ -182,9 +201,9 @@ rules.add_perm(
     "review.write_advice",
     chairs_review & has_declared_no_conflict & ~is_recused & review_is_open,
 )
-rules.add_perm("review.assign", (is_council_staff | chairs_review) & review_is_open)
-rules.add_perm("review.name_substitute", is_council_staff & review_is_open)
-rules.add_perm("review.proceed_without_advice", is_council_staff)
-rules.add_perm("review.record_decision", is_council_staff)
-rules.add_perm("review.cancel", is_council_staff | may_cancel_for_subject)
-rules.add_perm("review.manage_panel", is_council_staff)
+rules.add_perm("review.assign", (is_staff_for_review | chairs_review) & review_is_open)
+rules.add_perm("review.name_substitute", is_staff_for_review & review_is_open)
+rules.add_perm("review.proceed_without_advice", is_staff_for_review)
+rules.add_perm("review.record_decision", is_staff_for_review)
+rules.add_perm("review.cancel", is_staff_for_review | may_cancel_for_subject)
+rules.add_perm("review.manage_panel", is_wijk_coordinator)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import PanelMembership, User, Wijk
+from core.selectors import wijken_coordinated_by
 from review import registry
 from review.models import (
     Advice,
@@ -421,10 +422,14 @@ class OverviewRow:
     quorum: Quorum
 
 
-def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) -> list[OverviewRow]:
-    """Every review with its state and quorum, open ones first by due date."""
+def reviews_for_staff(
+    *, user: User, wijk: Wijk | None = None, status: str | None = None
+) -> list[OverviewRow]:
+    """The reviews of the wijken the user coordinates with their state and quorum, open ones
+    first by due date."""
     qs = (
-        Review.objects.select_related("wijk", "content_type", "advice_by")
+        Review.objects.filter(wijk__in=wijken_coordinated_by(user=user))
+        .select_related("wijk", "content_type", "advice_by")
         .prefetch_related("member_reviews", "assignments", "subject")
         .annotate(
             concluded=Case(
@@ -453,9 +458,13 @@ def reviews_for_staff(*, wijk: Wijk | None = None, status: str | None = None) ->
     ]
 
 
-def panel_memberships_for_staff(*, wijk: Wijk | None = None) -> QuerySet[PanelMembership]:
-    """Panel memberships, current and past, per wijk, chair first."""
-    qs = PanelMembership.objects.select_related("wijk", "member__profile").order_by(
+def panel_memberships_for_staff(
+    *, user: User, wijk: Wijk | None = None
+) -> QuerySet[PanelMembership]:
+    """Panel memberships of the wijken the user coordinates, current and past, per wijk,
+    chair first."""
+    qs = PanelMembership.objects.filter(wijk__in=wijken_coordinated_by(user=user))
+    qs = qs.select_related("wijk", "member__profile").order_by(
         "wijk__name", "-is_chair", "-is_vice_chair", "term_start", "pk"
     )
     if wijk is not None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import Wijk
-from core.selectors import history_timeline, wijken_all
+from core.selectors import history_timeline, wijken_coordinated_by
 from plumbing.permissions import object_permission_required
 from plumbing.views import form_view
 from review import selectors, services
@@ -348,8 +348,10 @@ def staff_overview(request, obj=None):
         request,
         "review/review_staff_list.html",
         {
-            "rows": selectors.reviews_for_staff(wijk=wijk, status=status or None),
-            "wijken": wijken_all(),
+            "rows": selectors.reviews_for_staff(
+                user=request.user, wijk=wijk, status=status or None
+            ),
+            "wijken": wijken_coordinated_by(user=request.user),
             "selected_wijk": wijk,
             "selected_status": status,
             "statuses": STATUS_FILTERS,
@@ -365,8 +367,8 @@ def staff_members(request, obj=None):
         request,
         "review/panelmembership_staff_list.html",
         {
-            "memberships": selectors.panel_memberships_for_staff(wijk=wijk),
-            "wijken": wijken_all(),
+            "memberships": selectors.panel_memberships_for_staff(user=request.user, wijk=wijk),
+            "wijken": wijken_coordinated_by(user=request.user),
             "selected_wijk": wijk,
         },
     )

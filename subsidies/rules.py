@@ -1,15 +1,47 @@
-"""Permissions of subsidy schemes and applications (django-rules)."""
+"""Permissions of subsidy schemes and applications (django-rules).
+
+Staff rights are the subsidy officer's: council staff in the "Subsidiebehandelaars" group
+with a SchemeOfficer row for the scheme of the application (or the scheme itself). They see
+and decide the applications of their schemes only. Without an object (the overview, a new
+scheme) the role suffices; `selectors.applications_for_staff(user=...)` and
+`selectors.schemes_for_staff(user=...)` then list only their schemes.
+"""
 
 from __future__ import annotations
 
 import rules
 
-from core.rules import is_council_staff, is_panel_member_of_wijk
+from core.roles import SUBSIDY_OFFICERS
+from core.rules import has_role, is_panel_member_of_wijk
 from initiatives.models import Initiative, InitiativeMember, InitiativeStatus
-from subsidies.models import Application, Status
+from subsidies.models import Application, Attachment, Scheme, SchemeOfficer, Status
 
 # Initiatives that can no longer ask for money.
 _CLOSED_INITIATIVE = (InitiativeStatus.REJECTED, InitiativeStatus.WITHDRAWN)
+
+
+def _scheme_of(obj) -> Scheme | None:
+    if isinstance(obj, Scheme):
+        return obj
+    if isinstance(obj, Attachment):
+        obj = obj.application
+    if isinstance(obj, Application):
+        return obj.scheme
+    return None
+
+
+@rules.predicate
+def is_subsidy_officer(user, obj=None) -> bool:
+    """A subsidy officer of the scheme of the application, file or scheme; without an
+    object, anyone with the role (a list then shows only their own schemes, and a scheme
+    they set up becomes theirs)."""
+    if not has_role(user, SUBSIDY_OFFICERS):
+        return False
+    rows = SchemeOfficer.objects.filter(user=user)
+    if obj is None:
+        return True
+    scheme = _scheme_of(obj)
+    return scheme is not None and rows.filter(scheme=scheme).exists()
 
 
 @rules.predicate
@@ -59,20 +91,22 @@ def is_applicant_of_file(user, attachment=None) -> bool:
 
 
 rules.add_perm("subsidies.view_scheme", rules.always_allow)
-rules.add_perm("subsidies.manage_schemes", is_council_staff)
+rules.add_perm("subsidies.manage_schemes", is_subsidy_officer)
 rules.add_perm("subsidies.apply", is_initiator_of & initiative_can_apply)
 rules.add_perm(
     "subsidies.view_application",
-    is_applicant | is_council_staff | (is_panel_member_of_wijk & is_past_concept),
+    is_applicant | is_subsidy_officer | (is_panel_member_of_wijk & is_past_concept),
 )
 # Bank account, quotes, receipts and the decision letter: applicants and staff only.
-rules.add_perm("subsidies.view_application_private", is_applicant | is_council_staff)
-rules.add_perm("subsidies.view_attachment", is_applicant_of_file | is_council_staff)
-rules.add_perm("subsidies.view_application_history", is_applicant | is_council_staff)
+rules.add_perm("subsidies.view_application_private", is_applicant | is_subsidy_officer)
+rules.add_perm("subsidies.view_attachment", is_applicant_of_file | is_subsidy_officer)
+rules.add_perm("subsidies.view_application_history", is_applicant | is_subsidy_officer)
 rules.add_perm("subsidies.edit_application", is_applicant & is_concept)
 rules.add_perm("subsidies.submit_application", is_applicant)
 rules.add_perm("subsidies.edit_report", is_applicant & awaits_report)
 rules.add_perm("subsidies.submit_report", is_applicant)
-rules.add_perm("subsidies.manage_application", is_council_staff)
-rules.add_perm("subsidies.conclude_review", is_panel_member_of_wijk | is_council_staff)
-rules.add_perm("subsidies.view_overview", is_council_staff)
+rules.add_perm("subsidies.manage_application", is_subsidy_officer)
+rules.add_perm("subsidies.conclude_review", is_panel_member_of_wijk | is_subsidy_officer)
+rules.add_perm("subsidies.view_overview", is_subsidy_officer)
+# The review app's staff actions on an application's review (review/rules.py, act_on_review).
+rules.add_perm("subsidies.act_on_review", is_subsidy_officer)

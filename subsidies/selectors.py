@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User, Wijk
+from core.roles import COUNCIL_STAFF, SUBSIDY_OFFICERS
 from core.selectors import TimelineEntry, history_timeline
 from initiatives.models import Initiative
 from plumbing.formatting import euro, long_date
@@ -81,6 +82,23 @@ def schemes_all() -> QuerySet[Scheme]:
     return Scheme.objects.select_related("wijk")
 
 
+def schemes_for_staff(*, user: User) -> QuerySet[Scheme]:
+    """The schemes whose applications the subsidy officer decides (none without the role).
+
+    The reading counterpart of subsidies.rules.is_subsidy_officer.
+    """
+    if not user.is_authenticated:
+        return Scheme.objects.none()
+    roles = set(
+        user.groups.filter(name__in=(COUNCIL_STAFF, SUBSIDY_OFFICERS)).values_list(
+            "name", flat=True
+        )
+    )
+    if roles != {COUNCIL_STAFF, SUBSIDY_OFFICERS}:
+        return Scheme.objects.none()
+    return schemes_all().filter(officers__user=user).distinct()
+
+
 def schemes_for_initiative(*, initiative: Initiative, today=None) -> QuerySet[Scheme]:
     """Open schemes an initiative may apply to: its own wijk's and municipality-wide ones."""
     return schemes_open(today=today).filter(Q(wijk__isnull=True) | Q(wijk=initiative.wijk_id))
@@ -137,10 +155,16 @@ def advice_of(*, application: Application) -> Review | None:
 
 
 def applications_for_staff(
-    *, status: str | None = None, wijk: Wijk | None = None, scheme: Scheme | None = None
+    *,
+    user: User,
+    status: str | None = None,
+    wijk: Wijk | None = None,
+    scheme: Scheme | None = None,
 ) -> list[Application]:
-    """Applications for the staff overview: overdue first, then by days left, then the rest."""
+    """Applications of the officer's schemes for the staff overview: overdue first, then by
+    days left, then the rest."""
     qs = Application.objects.exclude(status=Status.CONCEPT, submitted_at__isnull=True)
+    qs = qs.filter(scheme__in=schemes_for_staff(user=user))
     qs = qs.select_related("scheme__wijk", "initiative__wijk")
     if status:
         qs = qs.filter(status=status)

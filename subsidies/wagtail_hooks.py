@@ -30,7 +30,7 @@ from plumbing.wagtail_admin import (
     ServiceFormViewMixin,
     error_into_form,
 )
-from subsidies import services
+from subsidies import selectors, services
 from subsidies.forms import SchemeForm, StepForm
 from subsidies.models import Application, Scheme
 from subsidies.services.schemes import SCHEME_FIELDS
@@ -83,11 +83,35 @@ class SchemeAdminForm(ServiceForm):
         return services.scheme_create(actor=actor, data=data)
 
 
+class OwnSchemesOnlyMixin:
+    """Opens only what the subsidy officer may act on (their own schemes); the rest is 404."""
+
+    permission = MANAGE_SCHEMES
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not self.request.user.has_perm(self.permission, obj):
+            raise Http404
+        return obj
+
+
+class SchemeIndexView(generic.IndexView):
+    """The subsidy officer's own schemes."""
+
+    def get_base_queryset(self):
+        own = selectors.schemes_for_staff(user=self.request.user)
+        return super().get_base_queryset().filter(pk__in=own)
+
+
 class SchemeCreateView(ServiceFormViewMixin, generic.CreateView):
     pass
 
 
-class SchemeEditView(ServiceFormViewMixin, generic.EditView):
+class SchemeEditView(OwnSchemesOnlyMixin, ServiceFormViewMixin, generic.EditView):
+    pass
+
+
+class SchemeInspectView(OwnSchemesOnlyMixin, generic.InspectView):
     pass
 
 
@@ -95,8 +119,10 @@ class SchemeViewSet(ModelViewSet):
     """Council staff set up and change subsidy schemes."""
 
     model = Scheme
+    index_view_class = SchemeIndexView
     add_view_class = SchemeCreateView
     edit_view_class = SchemeEditView
+    inspect_view_class = SchemeInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     icon = "form"
@@ -120,6 +146,12 @@ def steps_open(application: Application, user) -> list[str]:
 
 
 class ApplicationIndexView(generic.IndexView):
+    """The applications of the subsidy officer's own schemes."""
+
+    def get_base_queryset(self):
+        own = selectors.schemes_for_staff(user=self.request.user)
+        return super().get_base_queryset().filter(scheme__in=own)
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         for action in steps_open(instance, self.request.user):
@@ -134,7 +166,9 @@ class ApplicationIndexView(generic.IndexView):
         return buttons
 
 
-class ApplicationInspectView(generic.InspectView):
+class ApplicationInspectView(OwnSchemesOnlyMixin, generic.InspectView):
+    permission = MANAGE_APPLICATIONS
+
     @property
     def header_more_buttons(self):
         buttons = [

@@ -8,16 +8,24 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db.models.signals import post_save
 from django.test import override_settings
 
+from core.models import Wijk
+from subsidies.models import Scheme
 from tests.factories import (
     PanelMembershipFactory,
     UserFactory,
     VerifiedProfileFactory,
     WijkFactory,
     WijkPostcodeFactory,
+    follow_new_wijken_and_schemes,
     make_staff,
 )
+
+# `make_staff` staff act in every wijk and scheme, also in those a test creates later.
+post_save.connect(follow_new_wijken_and_schemes, sender=Wijk, weak=False)
+post_save.connect(follow_new_wijken_and_schemes, sender=Scheme, weak=False)
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +75,8 @@ def resident(wijk):
 
 @pytest.fixture
 def staff(db):
-    """Council staff (without two-factor set up: see `staff_client`)."""
+    """Council staff with every scoped role in every wijk and scheme, as all staff were before
+    the roles were scoped (without two-factor set up: see `staff_client`)."""
     return make_staff(email="staff@example.org")
 
 

@@ -54,8 +54,18 @@ def _error_message(request, error: Exception) -> None:
 
 @object_permission_required("budget.manage_round", _no_object)
 def round_list(request, obj=None):
-    """All rounds, with the number of projects and voters."""
-    return render(request, "budget/round_staff_list.html", {"rounds": selectors.rounds_for_staff()})
+    """The rounds of the officer's wijken, with the number of projects and voters."""
+    return render(
+        request,
+        "budget/round_staff_list.html",
+        {"rounds": selectors.rounds_for_staff(user=request.user)},
+    )
+
+
+def _only_own_wijken(request, form):
+    """Offer only the wijken the budget officer runs rounds in (the service checks too)."""
+    form.fields["wijk"].queryset = selectors.wijken_of_budget_officer(user=request.user)
+    return form
 
 
 @object_permission_required("budget.manage_round", _no_object)
@@ -68,7 +78,7 @@ def round_create(request, obj=None):
 
     return form_view(
         request,
-        RoundCreateForm(request.POST or None),
+        _only_own_wijken(request, RoundCreateForm(request.POST or None)),
         service=create,
         template="budget/round_form.html",
         context={"round": None},
@@ -586,7 +596,7 @@ def pb_import(request, obj=None):
     """Load a Pabulib .pb file as a rehearsal round."""
     return form_view(
         request,
-        PbImportForm(request.POST or None, request.FILES or None),
+        _only_own_wijken(request, PbImportForm(request.POST or None, request.FILES or None)),
         service=lambda form: services.round_import_pb(
             actor=request.user,
             wijk=form.cleaned_data["wijk"],

@@ -55,7 +55,7 @@ def _filters(request) -> dict:
 def staff_overview(request, obj=None):
     """Applications by status and wijk, with the days left; overdue ones first."""
     filters = _filters(request)
-    applications = selectors.applications_for_staff(**filters)
+    applications = selectors.applications_for_staff(user=request.user, **filters)
     return render(
         request,
         "subsidies/application_staff_list.html",
@@ -74,7 +74,7 @@ def staff_overview(request, obj=None):
 @object_permission_required("subsidies.view_overview", _nothing)
 def staff_export(request, obj=None):
     """The overview (with the same filters) as CSV; formula-like cells are neutralised."""
-    applications = selectors.applications_for_staff(**_filters(request))
+    applications = selectors.applications_for_staff(user=request.user, **_filters(request))
     response = HttpResponse(applications_csv(applications), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="subsidieaanvragen-{stamp}.csv"'
@@ -83,8 +83,10 @@ def staff_export(request, obj=None):
 
 @object_permission_required("subsidies.manage_schemes", _nothing)
 def staff_scheme_list(request, obj=None):
-    """Every scheme with its pot and what is left."""
-    schemes = selectors.schemes_with_remaining(schemes=selectors.schemes_all())
+    """The officer's schemes with their pot and what is left."""
+    schemes = selectors.schemes_with_remaining(
+        schemes=selectors.schemes_for_staff(user=request.user)
+    )
     return render(request, "subsidies/scheme_staff_list.html", {"schemes": schemes})
 
 

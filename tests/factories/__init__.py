@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
+from budget.models import BudgetOfficer
 from core.models import (
     Municipality,
     PanelMembership,
@@ -21,7 +22,20 @@ from core.models import (
     WijkCoordinator,
     WijkPostcode,
 )
-from core.roles import COUNCIL_STAFF
+from core.roles import (
+    BUDGET_OFFICERS,
+    COUNCIL_STAFF,
+    FUNCTIONAL_ADMINS,
+    SCOPED_ROLES,
+    SUBSIDY_OFFICERS,
+    WIJK_COORDINATORS,
+)
+from subsidies.models import Scheme, SchemeOfficer
+
+# Tests only: members hold every scoped role in every wijk and scheme, also those created
+# later in the test (see `follow_new_wijken_and_schemes`), as all council staff could
+# before the roles were scoped; so `make_staff` keeps meaning what it meant.
+EVERYWHERE = "tests: every wijk and scheme"
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -102,11 +116,78 @@ class VerifiedProfileFactory(ProfileFactory):
     verified_at = factory.LazyFunction(timezone.now)
 
 
-def make_staff(**kwargs) -> User:
-    """A council staff member (in the group created by the data migration)."""
+def _group(name: str) -> Group:
+    # get_or_create: transactional tests flush the groups the data migrations made.
+    return Group.objects.get_or_create(name=name)[0]
+
+
+def make_base_staff(*roles: str, **kwargs) -> User:
+    """Council staff (the base group) with the given role groups, but no scope rows yet."""
     user = UserFactory(**kwargs)
-    # get_or_create: transactional tests flush the group the data migration made.
-    user.groups.add(Group.objects.get_or_create(name=COUNCIL_STAFF)[0])
+    user.groups.add(_group(COUNCIL_STAFF), *(_group(role) for role in roles))
+    return user
+
+
+def _grant_wijk(user: User, wijk: Wijk) -> None:
+    WijkCoordinator.objects.get_or_create(wijk=wijk, user=user)
+    BudgetOfficer.objects.get_or_create(wijk=wijk, user=user)
+
+
+def _grant_scheme(user: User, scheme) -> None:
+    SchemeOfficer.objects.get_or_create(scheme=scheme, user=user)
+
+
+def make_staff(**kwargs) -> User:
+    """Council staff with every scoped role in every wijk and scheme, now and later, and
+    functional administration: all that council staff could do before roles were scoped."""
+    user = make_base_staff(*SCOPED_ROLES, FUNCTIONAL_ADMINS, **kwargs)
+    user.groups.add(_group(EVERYWHERE))
+    for wijk in Wijk.objects.all():
+        _grant_wijk(user, wijk)
+    for scheme in Scheme.objects.all():
+        _grant_scheme(user, scheme)
+    return user
+
+
+def follow_new_wijken_and_schemes(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save receiver (tests/conftest.py): `make_staff` staff get each new wijk or scheme."""
+    if not created or raw:
+        return
+    for user in User.objects.filter(groups__name=EVERYWHERE):
+        if isinstance(instance, Wijk):
+            _grant_wijk(user, instance)
+        elif isinstance(instance, Scheme):
+            _grant_scheme(user, instance)
+
+
+def make_coordinator(*wijken: Wijk, **kwargs) -> User:
+    """A wijkcoördinator of exactly these wijken."""
+    user = make_base_staff(WIJK_COORDINATORS, **kwargs)
+    for wijk in wijken:
+        WijkCoordinator.objects.create(wijk=wijk, user=user)
+    return user
+
+
+def make_budget_officer(*wijken: Wijk, **kwargs) -> User:
+    """A budget officer of exactly these wijken."""
+    user = make_base_staff(BUDGET_OFFICERS, **kwargs)
+    for wijk in wijken:
+        BudgetOfficer.objects.create(wijk=wijk, user=user)
+    return user
+
+
+def make_subsidy_officer(*schemes, **kwargs) -> User:
+    """A subsidy officer of exactly these schemes."""
+    user = make_base_staff(SUBSIDY_OFFICERS, **kwargs)
+    for scheme in schemes:
+        SchemeOfficer.objects.create(scheme=scheme, user=user)
+    return user
+
+
+def make_functional_admin(**kwargs) -> User:
+    """A functional administrator: accounts and roles, no content."""
+    user = UserFactory(**kwargs)
+    user.groups.add(_group(FUNCTIONAL_ADMINS))
     return user
 
 
@@ -126,4 +207,4 @@ class WijkCoordinatorFactory(factory.django.DjangoModelFactory):
         model = WijkCoordinator
 
     wijk = factory.SubFactory(WijkFactory)
-    user = factory.LazyFunction(make_staff)
+    user = factory.LazyFunction(lambda: make_base_staff(WIJK_COORDINATORS))

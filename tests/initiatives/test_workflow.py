@@ -16,7 +16,7 @@ from review import registry
 from review.models import Advice, Review, ReviewStatus
 from review.selectors import review_for
 from review.services import review_proceed_without_advice
-from tests.factories import WijkCoordinatorFactory
+from tests.factories import WijkCoordinatorFactory, make_base_staff
 from tests.factories.initiatives import SupportFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +52,11 @@ def test_the_initiator_submits_a_concept_and_staff_are_told(
 
 
 def test_staff_of_the_coordinating_wijk_are_told_rather_than_all_staff(
-    make_initiative, staff, wijk, django_capture_on_commit_callbacks, mailoutbox
+    make_initiative, wijk, django_capture_on_commit_callbacks, mailoutbox
 ):
     coordinator = WijkCoordinatorFactory(wijk=wijk).user
+    # Council staff who do not coordinate this wijk (the `staff` fixture coordinates all).
+    staff = make_base_staff(email="elders@example.org")
     initiative = make_initiative(S.CONCEPT)
 
     with django_capture_on_commit_callbacks(execute=True):
