@@ -39,7 +39,8 @@ def municipality_default() -> Municipality:
     if found is not None:
         return found
     # Only before the migrations ran (or after a test flushed the tables).
-    return Municipality(name=settings.MUNICIPALITY_NAME, slug=slugify(settings.MUNICIPALITY_NAME))
+    name = str(settings.MUNICIPALITY_NAME or "")
+    return Municipality(name=name, slug=slugify(name))
 
 
 def municipality_for_request(request: HttpRequest) -> Municipality:
