@@ -205,6 +205,8 @@ class PanelMembershipFactory(factory.django.DjangoModelFactory):
 class WijkCoordinatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WijkCoordinator
+        # `make_staff` staff already coordinate every wijk.
+        django_get_or_create = ("wijk", "user")
 
     wijk = factory.SubFactory(WijkFactory)
     user = factory.LazyFunction(lambda: make_base_staff(WIJK_COORDINATORS))
