@@ -83,6 +83,18 @@ METRICS_ALLOWED_IPS = _list("METRICS_ALLOWED_IPS") or ["127.0.0.1/32", "::1/128"
 METRICS_TOKEN = _get("METRICS_TOKEN", "")
 # "json": one JSON object per log line on stdout (production's default); "text": readable.
 LOG_FORMAT = _get("LOG_FORMAT")
+# S3-compatible object storage for uploads and private files (docs/operations.md); local
+# folders (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) when no bucket is set. Private files (subsidy
+# attachments, decision letters) go to their own bucket when one is named, else under
+# private/ in the first; they are never given a public URL.
+AWS_STORAGE_BUCKET_NAME = _get("AWS_STORAGE_BUCKET_NAME")
+AWS_PRIVATE_STORAGE_BUCKET_NAME = _get("AWS_PRIVATE_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = _get("AWS_S3_ENDPOINT_URL")
+AWS_S3_REGION_NAME = _get("AWS_S3_REGION_NAME")
+AWS_ACCESS_KEY_ID = _get("AWS_ACCESS_KEY_ID")
+AWS_SECRET_ACCESS_KEY = _get("AWS_SECRET_ACCESS_KEY")
+# Where public uploads (images, photos) are read from, e.g. a CDN host; else the bucket's URL.
+AWS_S3_CUSTOM_DOMAIN = _get("AWS_S3_CUSTOM_DOMAIN")
 
 # --- DigiD and eHerkenning through the municipality's OpenID Connect broker (identity/) ---
 # A broker is offered on the login page only when its server URL is set. Levels of assurance
