@@ -355,6 +355,36 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# S3-compatible object storage when a bucket is configured (several replicas share it): public
+# uploads without signed URLs (the bucket policy makes only their prefixes readable: see
+# docs/operations.md), private files under their own alias, read only through the
+# permission-checked views (plumbing/storage.py).
+if env.AWS_STORAGE_BUCKET_NAME:
+    _S3 = {
+        "endpoint_url": env.AWS_S3_ENDPOINT_URL,
+        "region_name": env.AWS_S3_REGION_NAME,
+        "access_key": env.AWS_ACCESS_KEY_ID,
+        "secret_key": env.AWS_SECRET_ACCESS_KEY,
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": env.AWS_STORAGE_BUCKET_NAME,
+            "querystring_auth": False,
+            "custom_domain": env.AWS_S3_CUSTOM_DOMAIN,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": env.AWS_PRIVATE_STORAGE_BUCKET_NAME or env.AWS_STORAGE_BUCKET_NAME,
+            "location": "private",
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
