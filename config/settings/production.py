@@ -37,8 +37,9 @@ MIDDLEWARE = [  # noqa: F405
     *MIDDLEWARE[1:],  # noqa: F405
 ]
 
+# Uploads as in base (local folders, or object storage when a bucket is configured).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
