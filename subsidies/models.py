@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Wijk, validate_postcode
+from identity.models import Organisation
 from initiatives.models import Initiative
 from plumbing.formatting import euro
 from plumbing.search import search_index
@@ -186,6 +187,16 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Started by someone acting for an organisation (eHerkenning): the application is the
+    # organisation's, and the decision letter is addressed to it.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subsidy_applications",
+        verbose_name=_("on behalf of organisation"),
+    )
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT

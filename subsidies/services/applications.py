@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
+from identity.models import Organisation, OrganisationMember
 from initiatives.models import Initiative, InitiativeStatus
 from plumbing.formatting import euro, long_date
 from review.models import Review, ReviewStatus
@@ -83,14 +84,29 @@ def _scheme_errors(
 
 
 @transaction.atomic
-def application_create(*, actor: User, initiative: Initiative, scheme: Scheme) -> Application:
-    """An initiator starts a draft application of the initiative to an open scheme."""
+def application_create(
+    *,
+    actor: User,
+    initiative: Initiative,
+    scheme: Scheme,
+    organisation: Organisation | None = None,
+) -> Application:
+    """An initiator starts a draft application of the initiative to an open scheme; someone
+    logged in with eHerkenning for an organisation applies on its behalf."""
     if not actor.has_perm("subsidies.apply", initiative):
         raise PermissionDenied(_("Only the initiators of this initiative can apply."))
+    if (
+        organisation is not None
+        and not OrganisationMember.objects.filter(organisation=organisation, user=actor).exists()
+    ):
+        raise PermissionDenied(_("Log in with eHerkenning to apply for this organisation."))
     errors = _scheme_errors(scheme, initiative)
     if errors:
         raise ValidationError(errors)
     application = Application(scheme=scheme, initiative=initiative, created_by=actor)
+    if organisation is not None:
+        application.organisation = organisation
+        application.applicant_name = organisation.name
     _save(application, actor=actor, reason=_("Draft application started"))
     return application
 

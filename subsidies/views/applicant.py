@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from identity.selectors import acting_organisation
 from plumbing.permissions import object_permission_required
 from plumbing.views import apply_errors, form_view
 from subsidies import letters, selectors, services
@@ -66,7 +67,10 @@ def application_start(request, pk: int):
         request,
         StartApplicationForm(request.POST, initiatives=initiatives),
         service=lambda form: services.application_create(
-            actor=request.user, initiative=form.cleaned_data["initiative"], scheme=scheme
+            actor=request.user,
+            initiative=form.cleaned_data["initiative"],
+            scheme=scheme,
+            organisation=acting_organisation(user=request.user, session=request.session),
         ),
         template="subsidies/scheme_detail.html",
         context=lambda: _scheme_context(scheme),
