@@ -22,12 +22,22 @@ from budget.models import ProjectStatus, RoundStatus
 from core import notifications
 from core import services as core_services
 from core.models import NotificationKind
+from core.roles import FUNCTIONAL_ADMINS
 from initiatives import services as initiative_services
 from initiatives.models import InitiativeStatus
 from review.selectors import review_for
 from subsidies import services as subsidy_services
 from subsidies.models import AttachmentKind, Status
-from tests.factories import PanelMembershipFactory, VerifiedProfileFactory, make_staff
+from tests.factories import (
+    PanelMembershipFactory,
+    VerifiedProfileFactory,
+    WijkFactory,
+    make_base_staff,
+    make_budget_officer,
+    make_coordinator,
+    make_staff,
+    make_subsidy_officer,
+)
 from tests.factories.budget import ProjectFactory, RoundFactory, publish_result
 from tests.factories.initiatives import (
     ContentReportFactory,
@@ -40,6 +50,20 @@ from tests.subsidies.conftest import bring_to, pdf_upload
 
 # The roles, in the order of every row of the expectation tables.
 ROLES = ("anonymous", "resident", "other_resident", "panel_member", "panel_chair", "staff")
+
+# The scoped council roles (core/roles.py): "_a" in wijk A (where the world's objects are,
+# or the world's scheme of A), "_c" in a third wijk C with a scheme of its own, so that both
+# wijk A's and wijk B's objects are outside their scope.
+SCOPED_ROLES = (
+    "base_staff",
+    "coordinator_a",
+    "coordinator_c",
+    "budget_officer_a",
+    "budget_officer_c",
+    "subsidy_officer_a",
+    "subsidy_officer_c",
+    "functional_admin",
+)
 
 # The apps whose rows and history tell whether a refused request changed anything.
 OUR_APPS = ("core", "initiatives", "review", "subsidies", "budget", "cms")
@@ -198,6 +222,32 @@ def world(wijk, other_wijk, people, django_capture_on_commit_callbacks):
         )
     mail.outbox.clear()
     return w
+
+
+@pytest.fixture
+def scoped_clients(world, wijk):
+    """A logged-in test client (with TOTP) per scoped role, built after the world so the
+    subsidy officer of A can hold the world's scheme."""
+    wijk_c = WijkFactory(name="Bilgaard", slug="bilgaard", municipality="Leeuwarden")
+    scheme_c = SchemeFactory(wijk=wijk_c)
+    people = {
+        "base_staff": make_base_staff(email="basis@example.org"),
+        "coordinator_a": make_coordinator(wijk, email="coordinator-a@example.org"),
+        "coordinator_c": make_coordinator(wijk_c, email="coordinator-c@example.org"),
+        "budget_officer_a": make_budget_officer(wijk, email="budget-a@example.org"),
+        "budget_officer_c": make_budget_officer(wijk_c, email="budget-c@example.org"),
+        "subsidy_officer_a": make_subsidy_officer(world.scheme, email="subsidie-a@example.org"),
+        "subsidy_officer_c": make_subsidy_officer(scheme_c, email="subsidie-c@example.org"),
+        # At the municipality a functional administrator is council staff too.
+        "functional_admin": make_base_staff(FUNCTIONAL_ADMINS, email="beheer@example.org"),
+    }
+    result = {}
+    for role, user in people.items():
+        TOTP.activate(user, generate_totp_secret())
+        client = Client()
+        client.force_login(user)
+        result[role] = client
+    return result
 
 
 def db_fingerprint() -> dict[str, int]:

@@ -31,7 +31,7 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import ResidencyLetterRequest
-from tests.security.conftest import ROLES, db_fingerprint
+from tests.security.conftest import ROLES, SCOPED_ROLES, db_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -609,3 +609,89 @@ def test_unknown_objects_are_not_found(world, clients):
         if db_fingerprint() != before:
             wrong.append(f"{name} {url} changed the database")
     assert not wrong, "\n".join(wrong)
+
+
+# --- The scoped council roles (#17) ------------------------------------------------------
+# Each URL belongs to one kind of role (the app's staff role, below). That role in wijk A
+# (where the world's objects are; the subsidy officer of the world's scheme) gets there
+# what the all-round "staff" of the table above get; in wijk C it gets the same only on
+# pages without an object (lists, forms that start something: they list only its own
+# wijken or schemes). Everyone else (the role outside its scope, a role of another task,
+# the base group alone, the functional administrator) gets what a logged-in resident of
+# wijk B without a panel seat gets ("other_resident"), except where that is a resident's
+# own right (a profile, a ballot): there they are refused as staff are. Objects of wijk B
+# (the world's `*_b`) are outside every scope.
+KIND_BY_NAME = {
+    "core:staff_home": {"base_staff", "coordinator", "budget_officer", "subsidy_officer"}
+    | {"functional_admin"},
+    "core:staff_failed_notifications": {"functional_admin"},
+}
+KIND_BY_APP = {
+    "core": {"coordinator"},
+    "initiatives": {"coordinator"},
+    "review": {"coordinator"},
+    "subsidies": {"subsidy_officer"},
+    "budget": {"budget_officer"},
+}
+
+
+class _Recorder:
+    """Stands in for the world and notes which of its objects a Case points at."""
+
+    def __init__(self, world):
+        self._world = world
+        self.names: set[str] = set()
+
+    def __getattr__(self, name):
+        self.names.add(name)
+        return getattr(self._world, name)
+
+
+def _scoped_expectation(name: str, case: Case, world, role: str) -> tuple[str, str | None]:
+    """What `role` gets on GET, and on an empty POST (None: not posted)."""
+    recorder = _Recorder(world)
+    case.kwargs(recorder)
+    kind, _sep, scope = role.rpartition("_") if role[-2:] in ("_a", "_c") else (role, "", "")
+    owners = KIND_BY_NAME.get(name, KIND_BY_APP.get(name.split(":")[0], set()))
+    in_scope = not recorder.names or (
+        scope != "c" and not any(attr.endswith("_b") for attr in recorder.names)
+    )
+    if kind in owners and in_scope:
+        staff_post = _row(case.post)["staff"] if case.post else None
+        return _row(case.get)["staff"], staff_post
+    column = "other_resident"
+    if _row(case.get)["other_resident"] not in REFUSED | {"M"}:
+        column = "staff" if _row(case.get)["staff"] in REFUSED | {"M"} else column
+    expected_get = _row(case.get)[column]
+    expected_post = _row(case.post)[column] if case.post else None
+    if expected_post is None and expected_get in REFUSED:
+        expected_post = expected_get
+    return expected_get, expected_post
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_scoped_roles_reach_only_their_own_wijk_or_scheme(role, world, scoped_clients):
+    """A coordinator, budget or subsidy officer of wijk C, or of another task, is refused
+    on the staff pages of wijk A's and B's objects and changes nothing by posting there;
+    the same role in wijk A gets what all-round staff get."""
+    client = scoped_clients[role]
+    wrong = []
+    for name, cases in EXPECTED.items():
+        if name.startswith("opendata:"):
+            continue
+        for case in cases:
+            url = reverse(name, kwargs=case.kwargs(world))
+            expected_get, expected_post = _scoped_expectation(name, case, world, role)
+            got = _outcome(client.get(url))
+            if got != expected_get:
+                wrong.append(f"GET {name} {url}: expected {expected_get}, got {got}")
+            if expected_post not in REFUSED:
+                continue
+            before = db_fingerprint()
+            got = _outcome(client.post(url, {}))
+            if got != expected_post:
+                wrong.append(f"POST {name} {url}: expected {expected_post}, got {got}")
+            changed = {key for key, count in db_fingerprint().items() if before[key] != count}
+            if changed:
+                wrong.append(f"POST {name} {url} as {role} changed {sorted(changed)}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
