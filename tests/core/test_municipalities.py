@@ -259,3 +259,17 @@ def test_a_fresh_database_has_the_installations_municipality_on_the_default_site
     default = Municipality.objects.get(site__is_default_site=True)
 
     assert default == municipalities.municipality_default()
+
+
+def test_an_account_email_asked_for_on_a_host_is_signed_by_its_municipality(
+    client, hosts, groningen, mailoutbox, committed
+):
+    user = UserFactory(email="sanne@example.org")
+
+    with committed():
+        client.post(
+            reverse("account_reset_password"), {"email": user.email}, HTTP_HOST=GRONINGEN_HOST
+        )
+
+    assert len(mailoutbox) == 1
+    assert "Gemeente Groningen" in mailoutbox[0].body
