@@ -9,3 +9,10 @@ class IdentityConfig(AppConfig):
     verbose_name = "DigiD en eHerkenning"
     # Login records and who acts for an organisation never show on a public page.
     page_cache = pagecache.Rules(ignored=("LoginRecord", "OrganisationMember"))
+
+    def ready(self) -> None:
+        # Models can only be imported once the app registry is ready.
+        from core import privacy
+        from identity.privacy import identity_erase, identity_export
+
+        privacy.register("identity", export=identity_export, erase=identity_erase)
