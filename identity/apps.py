@@ -13,6 +13,7 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         # Models can only be imported once the app registry is ready.
         from core import privacy
+        from identity import checks  # noqa: F401  (registers the system checks)
         from identity.privacy import identity_erase, identity_export
 
         privacy.register("identity", export=identity_export, erase=identity_erase)
