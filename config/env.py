@@ -45,6 +45,10 @@ RELEASE = _get("RELEASE")
 # PostgreSQL prepares repeated statements (server-side binding). Off by default: a pooler
 # in transaction mode (PgBouncer's default) breaks prepared statements.
 DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", False)
+# The database is reached through a pooler in transaction mode (PgBouncer's pool_mode =
+# transaction): consecutive transactions may land on different server connections, so no
+# server-side cursors (QuerySet.iterator() outside a transaction would lose its cursor).
+DATABASE_TRANSACTION_POOLING = _bool("DATABASE_TRANSACTION_POOLING", False)
 # Lets parallel test runs on one PostgreSQL server use separate test databases.
 DATABASE_TEST_NAME = _get("DATABASE_TEST_NAME")
 # A separate secret for keyed hashes of voters and codes, so rotating the
