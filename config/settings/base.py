@@ -134,6 +134,10 @@ if env.DATABASE_URL:
         # client on its own server connection (PgBouncer: session mode, or
         # max_prepared_statements in transaction mode).
         DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    if env.DATABASE_TRANSACTION_POOLING:
+        # Behind PgBouncer in transaction mode (docs/operations.md): a cursor held open
+        # across transactions would be on another server connection.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     if env.DATABASE_TEST_NAME:
         DATABASES["default"]["TEST"] = {"NAME": env.DATABASE_TEST_NAME}
 else:
