@@ -16,6 +16,7 @@ from budget.models import BudgetOfficer, Phase, Project, ProjectStatus, Round, R
 from core.roles import BUDGET_OFFICERS
 from core.rules import (
     has_role,
+    is_functional_admin,
     is_panel_chair_of_wijk,
     is_panel_member_of_wijk,
     is_resident_of_wijk,
@@ -165,3 +166,6 @@ rules.add_perm("budget.import_pb", is_budget_officer)
 rules.add_perm("budget.view_proposals_in_review", is_panel_member_of_wijk | is_budget_officer)
 # The review app's staff actions on a project's review (review/rules.py, act_on_review).
 rules.add_perm("budget.act_on_review", is_budget_officer)
+# Who runs the rounds of which wijk is the functional administrator's to say.
+for _action in ("add", "change", "delete", "view"):
+    rules.add_perm(f"budget.{_action}_budgetofficer", is_functional_admin)

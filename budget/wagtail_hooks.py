@@ -6,6 +6,7 @@ admin keeps the domain's rules: once a ballot exists, the budget, dates of votin
 ballot and counting rule can no longer change.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from wagtail.permissions import register_permission_policy
 
 from budget import selectors, services
 from budget.forms import RoundForm
-from budget.models import Round
+from budget.models import BudgetOfficer, Round
 from budget.services.rounds import ROUND_FIELDS
 from plumbing.wagtail_admin import RulesPermissionPolicy, ServiceForm, ServiceFormViewMixin
 
@@ -71,6 +72,8 @@ class OwnRoundsOnlyMixin:
     """Opens only the rounds of the budget officer's own wijken; the rest is 404."""
 
     def get_object(self, *args, **kwargs):
+        if not self.request.user.has_perm(MANAGE):
+            raise PermissionDenied
         obj = super().get_object(*args, **kwargs)
         if not self.request.user.has_perm(MANAGE, obj):
             raise Http404
@@ -123,6 +126,25 @@ class RoundViewSet(ModelViewSet):
         return RoundAdminForm
 
 
+class BudgetOfficerViewSet(ModelViewSet):
+    """The functional administrator names the budget officers of each wijk (core/roles.py)."""
+
+    model = BudgetOfficer
+    form_fields = ["wijk", "user"]
+    list_display = ["user", "wijk"]
+    list_filter = ["wijk"]
+    icon = "user"
+    menu_label = _("Budget officers")
+    menu_order = 315
+    add_to_admin_menu = True
+    copy_view_enabled = False
+
+
 @hooks.register("register_admin_viewset")
 def register_round_viewset():
     return RoundViewSet("budget_round")
+
+
+@hooks.register("register_admin_viewset")
+def register_budget_officer_viewset():
+    return BudgetOfficerViewSet("budget_officer")

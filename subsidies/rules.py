@@ -12,7 +12,7 @@ from __future__ import annotations
 import rules
 
 from core.roles import SUBSIDY_OFFICERS
-from core.rules import has_role, is_panel_member_of_wijk
+from core.rules import has_role, is_functional_admin, is_panel_member_of_wijk
 from initiatives.models import Initiative, InitiativeMember, InitiativeStatus
 from subsidies.models import Application, Attachment, Scheme, SchemeOfficer, Status
 
@@ -110,3 +110,6 @@ rules.add_perm("subsidies.conclude_review", is_panel_member_of_wijk | is_subsidy
 rules.add_perm("subsidies.view_overview", is_subsidy_officer)
 # The review app's staff actions on an application's review (review/rules.py, act_on_review).
 rules.add_perm("subsidies.act_on_review", is_subsidy_officer)
+# Who decides the applications of which scheme is the functional administrator's to say.
+for _action in ("add", "change", "delete", "view"):
+    rules.add_perm(f"subsidies.{_action}_schemeofficer", is_functional_admin)

@@ -32,7 +32,7 @@ from plumbing.wagtail_admin import (
 )
 from subsidies import selectors, services
 from subsidies.forms import SchemeForm, StepForm
-from subsidies.models import Application, Scheme
+from subsidies.models import Application, Scheme, SchemeOfficer
 from subsidies.services.schemes import SCHEME_FIELDS
 from subsidies.workflow import SIMPLE_STAFF_ACTIONS, TRANSITIONS
 
@@ -89,6 +89,8 @@ class OwnSchemesOnlyMixin:
     permission = MANAGE_SCHEMES
 
     def get_object(self, *args, **kwargs):
+        if not self.request.user.has_perm(self.permission):
+            raise PermissionDenied
         obj = super().get_object(*args, **kwargs)
         if not self.request.user.has_perm(self.permission, obj):
             raise Http404
@@ -276,11 +278,27 @@ class ApplicationViewSet(ModelViewSet):
         ]
 
 
+class SchemeOfficerViewSet(ModelViewSet):
+    """The functional administrator names the officers of each scheme (core/roles.py)."""
+
+    model = SchemeOfficer
+    form_fields = ["scheme", "user"]
+    list_display = ["user", "scheme"]
+    list_filter = ["scheme"]
+    icon = "user"
+    menu_label = _("Subsidy officers")
+    copy_view_enabled = False
+
+
 class SubsidyGroup(ViewSetGroup):
     menu_label = _("Subsidies")
     menu_icon = "form"
     menu_order = 320
-    items = (SchemeViewSet("subsidy_scheme"), ApplicationViewSet("subsidy_application"))
+    items = (
+        SchemeViewSet("subsidy_scheme"),
+        ApplicationViewSet("subsidy_application"),
+        SchemeOfficerViewSet("subsidy_scheme_officer"),
+    )
 
 
 @hooks.register("register_admin_viewset")

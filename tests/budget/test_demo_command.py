@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from budget.models import Round
 from budget.services import round_count
-from tests.factories import WijkCoordinatorFactory, make_staff
+from tests.factories import WijkCoordinatorFactory, make_budget_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ def test_demo_rounds_are_created_once_and_open_for_voting(client, wijk, other_wi
 
 def test_demo_has_a_closed_round_with_paper_ballots_ready_to_count(wijk, other_wijk, staff):
     WijkCoordinatorFactory(wijk=wijk, user=staff)
-    colleague = make_staff(email="collega@example.org")
+    # A second budget officer of the wijk, who does not coordinate it.
+    colleague = make_budget_officer(wijk, email="collega@example.org")
 
     call_command("budget_demo")
     call_command("budget_demo")

@@ -26,7 +26,7 @@ from budget.services import (
     paper_forms_received_set,
 )
 from core.models import User, Wijk
-from core.roles import COUNCIL_STAFF
+from core.roles import BUDGET_OFFICERS, COUNCIL_STAFF
 from core.services import LetterAddress, letter_codes_issue
 
 PROJECTS = [
@@ -110,13 +110,22 @@ class Command(BaseCommand):
         name = f"Groenbudget {now.year} {wijk.name}"
         if Round.objects.filter(wijk=wijk, name=name).exists():
             return
-        staff = list(User.objects.filter(groups__name=COUNCIL_STAFF).order_by("email"))
+        # Two budget officers of this wijk (core/roles.py): one enters, the other confirms.
+        staff = list(
+            User.objects.filter(groups__name=COUNCIL_STAFF)
+            .filter(groups__name=BUDGET_OFFICERS, budget_wijken_officered__wijk=wijk)
+            .distinct()
+            .order_by("email")
+        )
         coordinator = next(
-            (user for user in staff if user.coordinated_wijken.filter(wijk=wijk).exists()), None
+            (user for user in staff if user.coordinated_wijken.filter(wijk=wijk).exists()),
+            staff[0] if staff else None,
         )
         colleague = next((user for user in staff if user != coordinator), None)
         if coordinator is None or colleague is None:
-            self.stdout.write(f"skipped {name}: it needs two staff members (run demo_data)")
+            self.stdout.write(
+                f"skipped {name}: it needs two budget officers of the wijk (run demo_data)"
+            )
             return
         budget_round = Round(
             wijk=wijk,
