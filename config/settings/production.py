@@ -7,6 +7,9 @@ from .base import *  # noqa: F403
 env.require("SECRET_KEY", env.SECRET_KEY)
 env.require("ALLOWED_HOSTS", env.ALLOWED_HOSTS)
 env.require("DATABASE_URL", env.DATABASE_URL)
+# Behind PgBouncer in transaction mode set DATABASE_TRANSACTION_POOLING=true (base.py then
+# turns server-side cursors off) and leave DATABASE_PREPARED_STATEMENTS unset; see
+# docs/operations.md, PgBouncer, and tests/platform/test_pgbouncer.py.
 
 DEBUG = False
 SECRET_KEY = env.SECRET_KEY
