@@ -3,10 +3,12 @@
 Wagtail lets anyone with `change_user` tick "Administrator" (superuser), give any group
 and change anyone's e-mail address or password. A functional administrator (the
 "Functioneel beheer" group, cms/migrations/0007) only decides who edits and who approves
-pages, so for everyone but a superuser the screen shows just that:
+pages and who has which council role (core/roles.py), so for everyone but a superuser the
+screen shows just that:
 
-- the roles are the editorial ones (EDITORS, APPROVERS); other groups a person has
-  (council staff, functional administrators) stay as they are;
+- the roles are the editorial ones (EDITORS, APPROVERS), the council staff base and the
+  scoped council roles (where each holds is set in the wijk, round and scheme admin screens);
+  other groups a person has (functional administrators) stay as they are;
 - no "Administrator" flag, and superusers' accounts cannot be opened at all;
 - another person's e-mail address and password are not editable (a changed address would
   let a password reset take over that account).
@@ -22,9 +24,9 @@ from django.core.exceptions import PermissionDenied
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users
 
-from core.roles import APPROVERS, EDITORS
+from core.roles import APPROVERS, COUNCIL_STAFF, EDITORS, SCOPED_ROLES
 
-EDITORIAL_ROLES = (EDITORS, APPROVERS)
+EDITORIAL_ROLES = (EDITORS, APPROVERS, COUNCIL_STAFF, *SCOPED_ROLES)
 
 
 def _limit_to_editorial_roles(form, *, for_user) -> None:

@@ -93,7 +93,9 @@ def detail(request, obj: Review):
     user = request.user
     can_see_reviews = user.has_perm("review.view_member_reviews", obj)
     timeline, declarations = [], []
-    if user.has_perm("review.view_history", obj):
+    # Staff with a right on this review: its wijk's coordinator or the subject's officer.
+    staff_view = user.has_perm("review.view_history", obj)
+    if staff_view:
         declarations = selectors.conflicts_declared(review=obj)
         timeline = history_timeline(obj=obj)
         for member_review in obj.member_reviews.select_related("member__profile"):
@@ -125,6 +127,7 @@ def detail(request, obj: Review):
             "can_name_substitute": user.has_perm("review.name_substitute", obj),
             "timeline": timeline,
             "declarations": declarations,
+            "staff_view": staff_view,
             **_subject(request, obj),
         },
     )

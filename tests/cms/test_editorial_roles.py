@@ -11,7 +11,14 @@ from wagtail.models import WorkflowState
 
 from cms.models import NewsPage
 from core.models import User
-from core.roles import APPROVERS, COUNCIL_STAFF, EDITORS, FUNCTIONAL_ADMINS
+from core.roles import (
+    APPROVERS,
+    COUNCIL_STAFF,
+    EDITORS,
+    FUNCTIONAL_ADMINS,
+    SCOPED_ROLES,
+    WIJK_COORDINATORS,
+)
 from tests.factories import UserFactory
 from tests.factories.cms import news_index
 
@@ -83,15 +90,17 @@ def test_a_functional_admin_makes_an_editor_an_approver_from_the_site(
     assert client.get(reverse("wagtailusers_users:index")).status_code == 200
 
     approvers = Group.objects.get(name=APPROVERS)
-    response = _edit(client, colleague, groups=[approvers.pk])
+    coordinators = Group.objects.get(name=WIJK_COORDINATORS)
+    response = _edit(client, colleague, groups=[approvers.pk, coordinators.pk])
 
     assert response.status_code == 302
     names = set(colleague.groups.values_list("name", flat=True))
-    # The editorial role changed; council staff membership, not theirs to give, stayed.
-    assert names == {APPROVERS, COUNCIL_STAFF}
+    # The editorial role and the council role changed; council staff membership, which
+    # the form no longer ticked, is gone (the functional administrator gives that too).
+    assert names == {APPROVERS, WIJK_COORDINATORS}
 
 
-def test_a_functional_admin_sees_only_the_editorial_roles_and_no_administrator_flag(
+def test_a_functional_admin_sees_only_the_editorial_and_council_roles_and_no_admin_flag(
     client, functional_admin, colleague
 ):
     client.force_login(functional_admin)
@@ -101,6 +110,8 @@ def test_a_functional_admin_sees_only_the_editorial_roles_and_no_administrator_f
     assert set(form.fields["groups"].queryset.values_list("name", flat=True)) == {
         EDITORS,
         APPROVERS,
+        COUNCIL_STAFF,
+        *SCOPED_ROLES,
     }
     assert form.fields["email"].disabled
     assert form.fields["password1"].disabled
