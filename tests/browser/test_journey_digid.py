@@ -37,6 +37,7 @@ from tests.browser.support import (
     register_page,
     shot,
 )
+from tests.browser.test_accessibility import AXE, FAILING_IMPACTS, describe, run_axe
 
 pytestmark = pytest.mark.browser
 IDP_PASSWORD = "idp-demo"
@@ -182,6 +183,14 @@ def dutch(text: str, **values: str) -> str:
         return translation.gettext(text) % values
 
 
+def assert_accessible(page) -> None:
+    """No serious or critical WCAG 2.1 AA violation (skipped without axe-core, as there)."""
+    if not AXE.exists():
+        return
+    violations = [v for v in run_axe(page) if v["impact"] in FAILING_IMPACTS]
+    assert not violations, describe(violations)
+
+
 def log_in_at_idp(page, username: str, broker: str = "DigiD") -> None:
     page.goto("/accounts/login/")
     with page.expect_navigation():
@@ -195,9 +204,13 @@ def log_in_at_idp(page, username: str, broker: str = "DigiD") -> None:
 
 def test_digid_first_and_second_login_and_a_refusal(open_page, digid_site):
     page = open_page()
+    page.goto("/accounts/login/")
+    shot(page, "login page with DigiD")
+    assert_accessible(page)
     log_in_at_idp(page, "jansen")
     assert page.url.endswith("/accounts/3rdparty/signup/"), page.url
     shot(page, "first login asks for details")
+    assert_accessible(page)
     page.locator("input[name=email]").fill("jansen.digid@example.org")
     page.locator("input[name=display_name]").fill("Jan")
     page.locator("input[name=postcode]").fill("6441 AB")
@@ -231,6 +244,7 @@ def test_digid_first_and_second_login_and_a_refusal(open_page, digid_site):
         message = str(MESSAGES["loa_too_low"]) % {"broker": "DigiD"}
     assert page.get_by_text(message).is_visible()
     shot(page, "level too low refused")
+    assert_accessible(page)
     assert page.locator("form[action='/accounts/logout/'] button").count() == 0
 
 
