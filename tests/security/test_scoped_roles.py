@@ -24,6 +24,7 @@ from core.services import resident_verify_by_staff
 from initiatives import selectors as initiative_selectors
 from initiatives import services as initiative_services
 from initiatives.models import InitiativeStatus
+from review.selectors import review_for
 from subsidies import selectors as subsidy_selectors
 from subsidies import services as subsidy_services
 from subsidies.models import Status
@@ -74,8 +75,19 @@ def objects(wijk, other_wijk, schemes, people):
             staff=staff,
             applicant=applicant,
         )
+        # A second application, in review by the wijkpanel.
+        other_applicant, other_initiative = make_initiator(wijk=place)
+        in_review = bring_to(
+            ApplicationFactory(
+                scheme=schemes[side], initiative=other_initiative, created_by=other_applicant
+            ),
+            Status.IN_REVIEW,
+            staff=staff,
+            applicant=other_applicant,
+        )
         result[side] = {
             "wijk": place,
+            "application_review": review_for(subject=in_review),
             "profile": ProfileFactory(wijk=place),
             "initiative": InitiativeFactory(wijk=place, status=InitiativeStatus.SUBMITTED),
             "round": RoundFactory(wijk=place, phase="voting"),
@@ -105,6 +117,13 @@ PERMS = {
     "subsidies.view_application_private": ("application", {"subsidy_officer"}),
     "subsidies.manage_schemes": ("scheme", {"subsidy_officer"}),
     "review.view_overview": ("wijk", {"coordinator"}),
+    # A review's staff: the coordinator of its wijk and the officer of the subject (here the
+    # subsidy officer of the application's scheme), through "<app>.act_on_review".
+    "review.view_review": ("application_review", {"coordinator", "subsidy_officer"}),
+    "review.proceed_without_advice": ("application_review", {"coordinator", "subsidy_officer"}),
+    "review.name_substitute": ("application_review", {"coordinator", "subsidy_officer"}),
+    # The detailed statistics of a wijk: its coordinators.
+    "stats.view_detailed": ("wijk", {"coordinator"}),
 }
 
 
@@ -202,7 +221,8 @@ def test_staff_lists_show_only_the_own_wijk_or_scheme(people, objects):
 
     subsidy_officer = people["subsidy_officer"]
     applications = subsidy_selectors.applications_for_staff(user=subsidy_officer)
-    assert applications == [own["application"]]
+    assert own["application"] in applications and other["application"] not in applications
+    assert {application.scheme for application in applications} == {own["scheme"]}
     assert list(subsidy_selectors.schemes_for_staff(user=subsidy_officer)) == [own["scheme"]]
 
     for nobody in (people["base_staff"], people["functional_admin"]):
@@ -221,3 +241,8 @@ def test_staff_list_pages_show_only_the_own_wijk(people, objects, client):
     page = client.get(reverse("core:staff_residents")).content.decode()
     assert objects["own"]["profile"].display_name in page
     assert objects["other"]["profile"].display_name not in page
+
+
+def test_the_detailed_figures_over_all_wijken_are_for_a_coordinator_of_every_wijk(people):
+    assert people["all_round_staff"].has_perm("stats.view_detailed", None)
+    assert not people["coordinator"].has_perm("stats.view_detailed", None)
