@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from budget.models import BudgetOfficer
 from cms.models import (
     DecisionKind,
     DecisionPage,
@@ -44,10 +45,10 @@ from core.models import (
     WijkCoordinator,
     WijkPostcode,
 )
-from core.roles import APPROVERS, COUNCIL_STAFF, EDITORS, FUNCTIONAL_ADMINS
+from core.roles import APPROVERS, COUNCIL_STAFF, EDITORS, FUNCTIONAL_ADMINS, SCOPED_ROLES
 from initiatives.models import Initiative
 from initiatives.services import initiative_create, initiative_transition
-from subsidies.models import Scheme
+from subsidies.models import Scheme, SchemeOfficer
 from subsidies.services.schemes import scheme_create
 
 DEMO_PASSWORD = "wijkplein-demo"
@@ -398,6 +399,8 @@ def _statements(home: HomePage) -> None:
 def _initiative_and_scheme(*, wijk: Wijk, resident: User, staff: User) -> None:
     """A published initiative that asks for volunteers, and an open subsidy scheme."""
     year = timezone.localdate().year
+    for scheme in Scheme.objects.filter(wijk=wijk, year=year):
+        SchemeOfficer.objects.get_or_create(scheme=scheme, user=staff)  # an older demo's
     if not Scheme.objects.filter(wijk=wijk, year=year).exists():
         scheme_create(
             actor=staff,
@@ -445,6 +448,7 @@ def load_demo() -> list[DemoAccount]:
     """Create or update the demo; return the accounts it made."""
     staff_group = Group.objects.get(name=COUNCIL_STAFF)
     approvers = Group.objects.get(name=APPROVERS)
+    scoped_roles = list(Group.objects.filter(name__in=SCOPED_ROLES))
     home = HomePage.objects.first()
     if home is None:
         raise RuntimeError("The home page is missing: run the migrations first.")
@@ -470,7 +474,10 @@ def load_demo() -> list[DemoAccount]:
         member = _user(f"panellid.{demo.slug}@example.org", "Ayşe", f"{area}AC", "20", wijk)
         staff = _user(f"medewerker.{demo.slug}@example.org", "Fatima", f"{area}AD", "1", wijk)
         # Council staff approve news, decisions and events in the CMS's "Redactie" workflow.
-        staff.groups.add(staff_group, approvers)
+        # The scoped council roles (core/roles.py) in their own wijk: coordinator, subsidy
+        # officer (of the schemes they set up) and budget officer.
+        staff.groups.add(staff_group, approvers, *scoped_roles)
+        BudgetOfficer.objects.get_or_create(wijk=wijk, user=staff)
         _ensure_totp(staff)
         PanelMembership.objects.get_or_create(
             wijk=wijk,
