@@ -8,6 +8,7 @@ core/municipalities.py, with the person in the history.
 
 from __future__ import annotations
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
@@ -34,6 +35,9 @@ register_permission_policy(
 
 class MunicipalityForm(ServiceForm):
     """A municipality; the slug and the site only for the platform administrator."""
+
+    # A web address typed without a scheme is an https one.
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Municipality
