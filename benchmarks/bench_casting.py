@@ -82,9 +82,13 @@ def setup_data(voters: int, out: Path) -> None:
     from django.utils import timezone
 
     from budget.models import Project, Round
-    from core.models import Profile, ResidencyStatus, User, Wijk, WijkPostcode
+    from core.models import Municipality, Profile, ResidencyStatus, User, Wijk, WijkPostcode
 
-    wijk = Wijk.objects.create(name="Bench", slug="bench", municipality="Bench")
+    # The one municipality a fresh database gets (core's migration), whatever its name.
+    municipality = Municipality.objects.first() or Municipality.objects.create(
+        name="Gemeente Bench", slug="bench"
+    )
+    wijk = Wijk.objects.create(name="Bench", slug="bench", municipality=municipality)
     WijkPostcode.objects.create(wijk=wijk, code="6441")
     now = timezone.now()
     budget_round = Round.objects.create(

@@ -273,6 +273,8 @@ class ResidencyStatus(models.TextChoices):
 class VerificationMethod(models.TextChoices):
     LETTER_CODE = "letter_code", _("Letter code")
     STAFF = "staff", _("By council staff")
+    # A DigiD login at the required level, with the address from the BRP (identity.brp).
+    DIGID_BRP = "digid_brp", _("DigiD with the address from the BRP")
 
 
 class Profile(models.Model):

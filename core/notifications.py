@@ -131,6 +131,8 @@ def notify_message(
         body=message.body.strip(),
         html_body=html_body,
         link=link,
+        # The municipality's From address (Municipality.sender), kept for the delivery.
+        sender="" if message.from_email == settings.DEFAULT_FROM_EMAIL else message.from_email,
     )
     transaction.on_commit(partial(_enqueue, notification.pk))
     return notification
@@ -165,6 +167,7 @@ def notification_deliver(*, notification_id: int) -> str:
         subject=notification.subject,
         body=f"{notification.body}\n\n{footer}\n",
         to=[notification.user.email],
+        from_email=notification.sender or None,
         headers={
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

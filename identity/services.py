@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Profile, ResidencyStatus, User, normalize_postcode
+from core.models import Profile, ResidencyStatus, User, VerificationMethod, normalize_postcode
 from core.selectors import wijk_for_postcode
 from core.services import normalize_house_number, save_audited
 from identity.models import LoginMethod, LoginRecord, Organisation, OrganisationMember
 
 # The residency verification method of a DigiD login with the address from the BRP.
-DIGID_BRP = "digid_brp"
+DIGID_BRP = VerificationMethod.DIGID_BRP
 
 
 @transaction.atomic

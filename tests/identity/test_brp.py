@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
-from core.models import Profile, ResidencyStatus, VerificationMethod
+from core.models import Profile, ResidencyStatus
 from identity import brp
 from identity.services import DIGID_BRP
 from tests.identity.conftest import BSN, digid_claims
@@ -18,10 +18,6 @@ from tests.identity.test_login import SIGNUP, sign_up
 
 API_KEY = "brp-test-key"
 ADDRESSES = {BSN: {"postcode": "6441AB", "huisnummer": 7, "huisletter": "a"}}
-needs_method = pytest.mark.skipif(
-    DIGID_BRP not in VerificationMethod.values,
-    reason="core.VerificationMethod has no 'digid_brp' yet (core/models.py is muni's)",
-)
 
 
 class FakeBrp(BaseHTTPRequestHandler):
@@ -95,7 +91,6 @@ def test_without_the_brp_setting_a_digid_signup_keeps_the_address_given(broker, 
     assert profile.residency_status == ResidencyStatus.SELF_DECLARED
 
 
-@needs_method
 @pytest.mark.django_db
 def test_with_the_brp_a_digid_signup_is_verified_at_the_brp_address(
     brp_server, broker, client, wijk
@@ -111,7 +106,6 @@ def test_with_the_brp_a_digid_signup_is_verified_at_the_brp_address(
     assert profile.verification_method == DIGID_BRP
 
 
-@needs_method
 @pytest.mark.django_db
 def test_with_the_brp_a_later_digid_login_verifies_an_existing_resident(
     brp_server, broker, client, wijk
