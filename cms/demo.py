@@ -460,6 +460,7 @@ def load_demo() -> list[DemoAccount]:
         home.save_revision().publish()
     accounts: list[DemoAccount] = []
     wijken: list[Wijk] = []
+    staff_of: list[User] = []
     homes = {slug: _municipality(demo, default_home=home) for slug, demo in MUNICIPALITIES.items()}
     for index, demo in enumerate(WIJKEN):
         municipality = Municipality.objects.get(slug=demo.municipality)
@@ -504,6 +505,7 @@ def load_demo() -> list[DemoAccount]:
         _wijk_page(homes[demo.municipality], demo, wijk)
         _initiative_and_scheme(wijk=wijk, resident=resident, staff=staff)
         wijken.append(wijk)
+        staff_of.append(staff)
         accounts += [
             DemoAccount(resident.email, "bewoner (geverifieerd)", demo.name),
             DemoAccount(chair.email, "voorzitter wijkpanel", demo.name),
@@ -514,6 +516,10 @@ def load_demo() -> list[DemoAccount]:
                 demo.name,
             ),
         ]
+    # The wijkbudget takes four eyes (paper ballots, publishing a result): each wijk's budget
+    # officer has the next wijk's staff member as a deputy (brunssum-noord: beijum's).
+    for wijk, deputy in zip(wijken, staff_of[1:] + staff_of[:1], strict=True):
+        BudgetOfficer.objects.get_or_create(wijk=wijk, user=deputy)
     accounts += _editorial_accounts(wijken[0], area=WIJKEN[0].postcodes[0])
     if not StandardPage.objects.filter(slug="over-wijkplein").exists():
         about = StandardPage(

@@ -143,8 +143,6 @@ rules.add_perm("core.view_profile_history", is_profile_owner | is_wijk_coordinat
 rules.add_perm("core.generate_residency_codes", is_wijk_coordinator)
 rules.add_perm("core.redeem_residency_code", rules.is_authenticated)
 rules.add_perm("core.request_residency_letter", is_profile_owner)
-# The letter settings (who signs, where to object) are edited by coordinators in the CMS.
-rules.add_perm("core.change_lettersettings", is_wijk_coordinator)
 # Model permissions used by the Wagtail admin viewsets (core/wagtail_hooks.py). A wijk, its
 # postcodes and its panel seats: its coordinators; a new wijk and who coordinates where:
 # the functional administrator, who assigns roles and sees no content.

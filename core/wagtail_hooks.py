@@ -110,7 +110,7 @@ class WijkViewSet(ScopedModelViewSet):
     model = Wijk
     form_fields = ["name", "slug", "municipality"]
     list_display = ["name", "municipality"]
-    search_fields = ["name", "municipality"]
+    search_fields = ["name", "municipality__name"]
     icon = "home"
     add_to_admin_menu = False
 

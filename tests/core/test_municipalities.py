@@ -273,3 +273,23 @@ def test_an_account_email_asked_for_on_a_host_is_signed_by_its_municipality(
 
     assert len(mailoutbox) == 1
     assert "Gemeente Groningen" in mailoutbox[0].body
+
+
+def test_the_footer_gives_the_municipalitys_contact_details_and_follows_an_edit(
+    client, hosts, brunssum, groningen
+):
+    groningen.postal_address = "Kreupelstraat 1\n9712 HW Groningen"
+    groningen.phone = "14 050"
+    groningen.email = "info@groningen.nl"
+    groningen.save()
+
+    footer = _footer(_page(client, GRONINGEN_HOST))
+    assert "Kreupelstraat 1<br>9712 HW Groningen" in footer
+    assert 'href="tel:14050"' in footer
+    assert 'href="mailto:info@groningen.nl"' in footer
+    assert "Kreupelstraat" not in _footer(_page(client, BRUNSSUM_HOST))
+
+    # The footer is a cached fragment: a changed phone number shows on the next page.
+    groningen.phone = "050 367 91 11"
+    groningen.save()
+    assert "050 367 91 11" in _footer(_page(client, GRONINGEN_HOST))
