@@ -91,6 +91,8 @@ def pgbouncer(pool_size: int = 20) -> Iterator[int]:
         f"default_pool_size = {pool_size}",
         # psycopg and Django send these at connect; PgBouncer keeps none of them per client.
         "ignore_startup_parameters = extra_float_digits,options",
+        # SHOW STATS (pooled_transactions) up to date within a second.
+        "stats_period = 1",
     ]
     if os.geteuid() == 0:
         settings.append("user = postgres")
