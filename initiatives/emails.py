@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.models import NotificationKind, PanelMembership, User, Wijk, WijkCoordinator
 from core.notifications import notify_message
-from core.roles import COUNCIL_STAFF
+from core.roles import FUNCTIONAL_ADMINS, WIJK_COORDINATORS
 from initiatives.models import Initiative, InitiativeMember, ProgressUpdate, Support, Volunteer
 from plumbing.mail import queue_email
 
@@ -98,14 +98,17 @@ def initiator_addresses(initiative: Initiative) -> list[str]:
 
 
 def staff_addresses(wijk: Wijk) -> list[str]:
-    """The wijk's coordinators; all council staff when the wijk has none."""
+    """The wijk's coordinators (who act on its initiatives); with none, the functional
+    administrators, who can name one. Other council staff have no right there."""
     coordinators = list(
-        WijkCoordinator.objects.filter(wijk=wijk).values_list("user__email", flat=True)
+        WijkCoordinator.objects.filter(
+            wijk=wijk, user__is_active=True, user__groups__name=WIJK_COORDINATORS
+        ).values_list("user__email", flat=True)
     )
     if coordinators:
         return coordinators
     return list(
-        User.objects.filter(groups__name=COUNCIL_STAFF, is_active=True).values_list(
+        User.objects.filter(groups__name=FUNCTIONAL_ADMINS, is_active=True).values_list(
             "email", flat=True
         )
     )

@@ -16,7 +16,7 @@ from review import registry
 from review.models import Advice, Review, ReviewStatus
 from review.selectors import review_for
 from review.services import review_proceed_without_advice
-from tests.factories import WijkCoordinatorFactory, make_base_staff
+from tests.factories import WijkCoordinatorFactory, make_base_staff, make_functional_admin
 from tests.factories.initiatives import SupportFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,23 @@ def test_staff_of_the_coordinating_wijk_are_told_rather_than_all_staff(
 
     recipients = {address for mail in mailoutbox for address in mail.to}
     assert coordinator.email in recipients
+    assert staff.email not in recipients
+
+
+def test_a_wijk_without_coordinator_tells_the_functional_administrators_not_all_staff(
+    make_initiative, wijk, django_capture_on_commit_callbacks, mailoutbox
+):
+    # Nobody coordinates this wijk: those who can name a coordinator hear of it.
+    initiative = make_initiative(S.CONCEPT)
+    WijkCoordinatorFactory._meta.model.objects.filter(wijk=wijk).delete()
+    admin = make_functional_admin(email="beheer@example.org")
+    staff = make_base_staff(email="elders@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative_transition(actor=initiative.created_by, initiative=initiative, action="submit")
+
+    recipients = {address for mail in mailoutbox for address in mail.to}
+    assert admin.email in recipients
     assert staff.email not in recipients
 
 
