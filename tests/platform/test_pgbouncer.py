@@ -9,10 +9,15 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.platform.pooler import drop_database, pgbouncer, pooled_transactions
 from tests.platform.support import ROOT
 
 JOURNEY = "tests/platform/pgbouncer_journey.py"
+
+# PostgreSQL is the pooled database whatever the outer run uses: once, in the PostgreSQL pass.
+pytestmark = pytest.mark.postgres
 
 
 def test_the_site_works_through_pgbouncer_in_transaction_mode():
