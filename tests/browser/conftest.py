@@ -61,15 +61,24 @@ def live_site(tmp_path_factory) -> Iterator[LiveSite]:
 
 
 @pytest.fixture(scope="session")
-def browser(live_site):
-    """Debian's Chromium, headless, started once."""
+def chromium():
+    """Debian's Chromium, headless, started once for every site the tests serve (Playwright's
+    sync API allows one running instance per process)."""
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
+    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
     playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(live_site, chromium):
+    """Chromium, with the demo site running."""
+    return chromium
 
 
 @pytest.fixture

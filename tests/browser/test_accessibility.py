@@ -116,10 +116,13 @@ with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBacke
     )
     counted = result_round()
 voting = Round.objects.get(wijk=wijk, name__startswith="Wijkbudget ")
+# Paths on the default site (the browser's host); with several sites `.url` names a host.
+from wagtail.models import Site
+here = Site.objects.get(is_default_site=True)
 print(json.dumps({
-    "news": NewsPage.objects.live().filter(wijken=wijk).first().url,
-    "event": EventPage.objects.live().filter(wijken=wijk).first().url,
-    "decision": DecisionPage.objects.live().first().url,
+    "news": NewsPage.objects.live().filter(wijken=wijk).first().relative_url(here),
+    "event": EventPage.objects.live().filter(wijken=wijk).first().relative_url(here),
+    "decision": DecisionPage.objects.live().first().relative_url(here),
     "initiative": Initiative.objects.get(wijk=wijk, title__startswith="Moestuin").pk,
     "scheme": scheme.pk,
     "application": application.pk,

@@ -9,6 +9,7 @@ is refused with the Dutch message; eHerkenning without the authorisation is refu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -29,7 +30,6 @@ from tests.browser.conftest import NO_CHROMIUM
 from tests.browser.support import (
     BASE_DIR,
     CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOT_DIR,
     LiveSite,
     ShotLog,
@@ -148,34 +148,32 @@ def digid_site(tmp_path_factory) -> Iterator[DigidSite]:
 
 
 @pytest.fixture
-def open_page(request, digid_site) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
+def open_page(request, digid_site, chromium) -> Iterator:
     folder = SCREENSHOT_DIR / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = ShotLog(folder=folder)
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    pages = []
+    contexts = []
 
     def new_page():
         context = chromium.new_context(base_url=digid_site.base_url, locale="nl-NL")
         context.set_default_timeout(20_000)
+        contexts.append(context)
         page = context.new_page()
         register_page(page, log)
-        pages.append(page)
         return page
 
     yield new_page
-    if getattr(request.node, "browser_failed", False):
+    failed = getattr(request.node, "browser_failed", False)
+    if failed:
         (folder / "server-log.txt").write_text(digid_site.server_log(lines=300))
-        for number, page in enumerate(pages, start=1):
-            page.screenshot(path=str(folder / f"failed-page{number}.png"), full_page=True)
-    for page in pages:
-        forget_page(page)
-    chromium.close()
-    playwright.stop()
+    for number, context in enumerate(contexts, start=1):
+        for page in context.pages:
+            if failed:
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(folder / f"failed-page{number}.png"), full_page=True)
+            forget_page(page)
+        context.close()
 
 
 def dutch(text: str, **values: str) -> str:
