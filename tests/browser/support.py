@@ -178,7 +178,9 @@ class LiveSite:
     def _create_postgres_database(self, server_url: str) -> None:
         import psycopg
 
-        name = f"wijkplein_e2e_{os.getpid()}"
+        # One database per site: a test module may serve a second site beside the session's
+        # (the DigiD journey), and dropping one must not pull the other's from under it.
+        name = f"wijkplein_e2e_{os.getpid()}_{self.port}"
         parts = urlsplit(server_url)
         self._admin_url = urlunsplit(parts._replace(scheme="postgresql"))
         with psycopg.connect(self._admin_url, autocommit=True) as conn:
